@@ -1,0 +1,2 @@
+package io.switchboard;
+public final class Main { public static void main(String[] a) {} }
