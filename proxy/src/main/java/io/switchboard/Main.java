@@ -1,2 +1,171 @@
 package io.switchboard;
-public final class Main { public static void main(String[] a) {} }
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+import io.switchboard.config.ConfigError;
+import io.switchboard.config.ConfigException;
+import io.switchboard.config.ConfigLoader;
+import io.switchboard.config.ProxyConfig;
+import io.switchboard.demo.Demo;
+import io.switchboard.server.LogSetup;
+import io.switchboard.server.Switchboard;
+
+/**
+ * The {@code switchboard} command line.
+ *
+ * <pre>
+ * switchboard run CONFIG.yaml     run the proxy
+ * switchboard check CONFIG.yaml   validate a config; print every error; exit 1 when invalid
+ * switchboard demo [--listen H:P] run in front of three embedded echo backends (default 127.0.0.1:8080)
+ * switchboard --help | --version
+ * </pre>
+ *
+ * Exit status: 0 success, 1 invalid config, 2 usage error, 3 the proxy could not start.
+ */
+public final class Main {
+    /** Printed once the listener is bound; tests and scripts wait for it. */
+    public static final String READY = "switchboard listening on http://";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        if (status >= 0) {
+            System.exit(status);
+        }
+        // a negative status means "serving": the main thread returns, server threads keep the JVM up
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        String cmd = args.length == 0 ? "--help" : args[0];
+        if (cmd.equals("run") || cmd.equals("demo")) {
+            LogSetup.configure();
+        }
+        return switch (cmd) {
+            case "--help", "-h", "help" -> {
+                out.print(usage());
+                yield 0;
+            }
+            case "--version", "-V", "version" -> {
+                out.println("switchboard " + version());
+                yield 0;
+            }
+            case "check" -> args.length == 2 ? check(Path.of(args[1]), out, err) : usageError(err, "check needs CONFIG.yaml");
+            case "run" -> args.length == 2 ? runConfig(Path.of(args[1]), out, err) : usageError(err, "run needs CONFIG.yaml");
+            case "demo" -> demo(args, out, err);
+            default -> usageError(err, "unknown command '" + cmd + "'");
+        };
+    }
+
+    private static int check(Path file, PrintStream out, PrintStream err) {
+        try {
+            ProxyConfig config = ConfigLoader.load(file);
+            out.println(file + ": OK (" + config.pools().size() + " pools, " + config.routes().size() + " routes)");
+            return 0;
+        } catch (ConfigException e) {
+            printErrors(e, err);
+            return 1;
+        }
+    }
+
+    private static int runConfig(Path file, PrintStream out, PrintStream err) {
+        ProxyConfig config;
+        try {
+            config = ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            printErrors(e, err);
+            return 1;
+        }
+        return serve(config, out, err, null);
+    }
+
+    private static int demo(String[] args, PrintStream out, PrintStream err) {
+        String listen = Demo.DEFAULT_LISTEN;
+        if (args.length == 3 && args[1].equals("--listen")) {
+            listen = args[2];
+        } else if (args.length != 1) {
+            return usageError(err, "demo takes only [--listen HOST:PORT]");
+        }
+        try {
+            Demo demo = Demo.start(listen);
+            return serve(demo.config(), out, err, demo);
+        } catch (ConfigException e) {
+            printErrors(e, err);
+            return 1;
+        }
+    }
+
+    private static int serve(ProxyConfig config, PrintStream out, PrintStream err, Demo demo) {
+        Switchboard proxy;
+        try {
+            proxy = Switchboard.start(config);
+        } catch (RuntimeException e) {
+            err.println("switchboard: cannot start on " + config.listen() + ": " + e.getMessage());
+            if (demo != null) {
+                demo.close();
+            }
+            return 3;
+        }
+        if (demo != null) {
+            out.print(demo.instructions(proxy.port()));
+        }
+        out.println(READY + config.listen().host() + ":" + proxy.port());
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            proxy.close();
+            if (demo != null) {
+                demo.close();
+            }
+            stopped.countDown();
+        }, "switchboard-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return -1;
+    }
+
+    private static void printErrors(ConfigException e, PrintStream err) {
+        for (ConfigError error : e.errors()) {
+            err.println(error);
+        }
+        err.println(e.errors().size() + (e.errors().size() == 1 ? " error" : " errors"));
+    }
+
+    private static int usageError(PrintStream err, String message) {
+        err.println("switchboard: " + message);
+        err.print(usage());
+        return 2;
+    }
+
+    static String usage() {
+        return """
+                usage: switchboard COMMAND
+                  run CONFIG.yaml        run the proxy with this config
+                  check CONFIG.yaml      validate a config, print every error (exit 1 when invalid)
+                  demo [--listen H:P]    run in front of three embedded echo backends (default 127.0.0.1:8080)
+                  --help                 this text
+                  --version              print the version
+                """;
+    }
+
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("/META-INF/switchboard/version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // fall through to "unknown"
+        }
+        return p.getProperty("version", "unknown");
+    }
+}

@@ -1,0 +1,166 @@
+package io.switchboard.config;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Loads and validates a Switchboard YAML config into a {@link ProxyConfig}.
+ *
+ * <p>Contract: either a complete, valid config comes back, or a {@link ConfigException} listing
+ * every problem found (syntax, unknown or duplicate keys, bad values, dangling pool names), each
+ * with file, 1-based line and column, and YAML path. Unknown keys are errors, not warnings, because
+ * a misspelt key silently falling back to its default is the costlier mistake.
+ *
+ * <p>The YAML is read with SnakeYAML's node API only (compose, never construct), so no Java
+ * objects are ever instantiated from the file, and every value keeps its position for messages.
+ */
+public final class ConfigLoader {
+    static final List<String> TOP_KEYS = List.of("listen", "pools", "routes", "timeouts");
+    static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "upstream-handshake", "close", "http-read");
+    private static final String EMPTY = "file is empty; expected a mapping with 'pools' and 'routes'";
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * Reads and validates a config file (UTF-8).
+     *
+     * @param file the YAML file; its path as given names the source in errors
+     * @return the config
+     * @throws ConfigException if the file cannot be read (an error at line 0) or is invalid
+     */
+    public static ProxyConfig load(Path file) throws ConfigException {
+        String source = file.toString();
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw unreadable(source, "no such file");
+        } catch (AccessDeniedException e) {
+            throw unreadable(source, "permission denied");
+        } catch (MalformedInputException e) {
+            throw unreadable(source, "not UTF-8 text");
+        } catch (IOException e) {
+            throw unreadable(source, e.getMessage());
+        }
+        return parse(text, source);
+    }
+
+    private static ConfigException unreadable(String source, String why) {
+        return new ConfigException(List.of(new ConfigError(source, 0, 0, "", "cannot read file: " + why)));
+    }
+
+    /**
+     * Validates YAML text.
+     *
+     * @param yamlText   the YAML
+     * @param sourceName names the text in errors and in {@link ProxyConfig#source()}, e.g. {@code <demo>}
+     * @return the config
+     * @throws ConfigException listing every problem, in file order
+     */
+    public static ProxyConfig parse(String yamlText, String sourceName) throws ConfigException {
+        Problems problems = new Problems(sourceName);
+        Node root = compose(yamlText, problems);
+        ProxyConfig config = root == null ? null : build(root, sourceName, problems);
+        if (!problems.isEmpty()) {
+            throw problems.toException();
+        }
+        return config;
+    }
+
+    /** The document's root node, or null after reporting a syntax error or an empty document. */
+    private static Node compose(String text, Problems problems) {
+        // Duplicate keys stay allowed here: YamlMap reports them with both positions and goes on,
+        // where SnakeYAML would stop at the first one.
+        LoaderOptions options = new LoaderOptions();
+        Yaml yaml = new Yaml(new SafeConstructor(options));
+        // An editor's byte-order mark is not content.
+        String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        Node root;
+        try {
+            root = yaml.compose(new StringReader(body));
+        } catch (MarkedYAMLException e) {
+            // Some problems only read as a sentence with their context ("expected a single document
+            // in the stream" + "but found another document"); the rest are clearer alone.
+            String problem = e.getProblem() != null && e.getProblem().startsWith("but ") && e.getContext() != null
+                    ? e.getContext() + ", " + e.getProblem() : e.getProblem();
+            problems.add(e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark(), "",
+                    "YAML syntax error: " + problem);
+            return null;
+        } catch (YAMLException e) {
+            problems.add(0, 0, "", "YAML error: " + e.getMessage());
+            return null;
+        }
+        if (root == null || Values.isNull(root)) {
+            problems.add(1, 1, "", EMPTY);
+            return null;
+        }
+        return root;
+    }
+
+    /** The config, or null when anything was reported (the caller then throws). */
+    private static ProxyConfig build(Node root, String source, Problems problems) {
+        YamlMap top = YamlMap.of(root, "", "a mapping with 'pools' and 'routes'", TOP_KEYS, problems);
+        if (top == null) {
+            return null;
+        }
+        Node listenNode = top.get("listen");
+        HostPort listen = listenNode == null ? ProxyConfig.DEFAULT_LISTEN
+                : Values.convert(listenNode, "listen", "host:port like 0.0.0.0:8080", HostPort::parse, problems);
+
+        Node poolsNode = top.required("pools");
+        PoolsParser.Result pools = poolsNode == null ? new PoolsParser.Result(Map.of(), null)
+                : PoolsParser.parse(poolsNode, problems);
+
+        Node routesNode = top.required("routes");
+        List<RouteConfig> routes = routesNode == null ? List.of()
+                : RoutesParser.parse(routesNode, pools.names(), problems);
+
+        Timeouts timeouts = timeouts(top.get("timeouts"), problems);
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return new ProxyConfig(source, listen, pools.pools(), routes, timeouts);
+    }
+
+    private static Timeouts timeouts(Node node, Problems problems) {
+        Timeouts d = Timeouts.defaults();
+        // "timeouts:" with nothing under it reads as "use the defaults".
+        if (node == null || Values.isNull(node)) {
+            return d;
+        }
+        YamlMap map = YamlMap.of(node, "timeouts", "a mapping of timeout name to duration", TIMEOUT_KEYS, problems);
+        if (map == null) {
+            return d;
+        }
+        Function<String, Duration> read = key -> {
+            Node value = map.get(key);
+            return value == null ? null : Values.convert(value, map.join(key), Values.DURATION, Durations::parse,
+                    problems);
+        };
+        return new Timeouts(or(read.apply("connect"), d.connect()), or(read.apply("handshake"), d.handshake()),
+                or(read.apply("upstream-handshake"), d.upstreamHandshake()), or(read.apply("close"), d.close()),
+                or(read.apply("http-read"), d.httpRead()));
+    }
+
+    // A bad value was already reported; the default only keeps construction going.
+    private static Duration or(Duration value, Duration fallback) {
+        return value == null ? fallback : value;
+    }
+}

@@ -1,0 +1,66 @@
+package io.switchboard.config;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A named group of interchangeable backends and how to choose among them.
+ *
+ * <p>YAML defaults: {@code balance} {@link Balance#CONSISTENT_HASH}, {@code hash-key}
+ * {@code ip}, {@code fallback} {@link Fallback#ROUND_ROBIN}, {@code bounded-load} off (0),
+ * {@code attempts} {@value #DEFAULT_ATTEMPTS}, {@code eject-for} 10s.
+ *
+ * @param name        the pool's key under {@code pools}; not blank
+ * @param backends    at least one, in file order, no two with the same address (immutable copy)
+ * @param balance     the balancing policy
+ * @param hashKey     what consistent hashing hashes (ignored by other policies)
+ * @param fallback    what consistent hashing does when the key is absent
+ * @param boundedLoad 0 for off, else a factor &gt; 1.0: no backend takes more than this times
+ *                    the average load, the ring moves on to the next backend instead
+ * @param attempts    1..{@value #MAX_ATTEMPTS}: how many backends one connection may try
+ * @param ejectFor    how long a backend that failed to connect is skipped; &gt;= 0
+ */
+public record PoolConfig(String name, List<BackendConfig> backends, Balance balance, HashKey hashKey,
+                         Fallback fallback, double boundedLoad, int attempts, Duration ejectFor) {
+    /** {@code attempts} when the YAML gives none. */
+    public static final int DEFAULT_ATTEMPTS = 3;
+    /** Largest accepted {@code attempts}. */
+    public static final int MAX_ATTEMPTS = 100;
+    /** {@code eject-for} when the YAML gives none. */
+    public static final Duration DEFAULT_EJECT_FOR = Duration.ofSeconds(10);
+
+    /** @throws IllegalArgumentException if any value is outside the ranges above */
+    public PoolConfig {
+        Objects.requireNonNull(name, "name");
+        backends = List.copyOf(backends);
+        Objects.requireNonNull(balance, "balance");
+        Objects.requireNonNull(hashKey, "hashKey");
+        Objects.requireNonNull(fallback, "fallback");
+        Objects.requireNonNull(ejectFor, "ejectFor");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("pool name must not be blank");
+        }
+        if (backends.isEmpty()) {
+            throw new IllegalArgumentException("pool '" + name + "' has no backends");
+        }
+        Set<String> seen = new HashSet<>();
+        for (BackendConfig b : backends) {
+            if (!seen.add(b.id().toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("pool '" + name + "' lists " + b.id() + " twice");
+            }
+        }
+        if (!(boundedLoad == 0 || boundedLoad > 1.0) || Double.isInfinite(boundedLoad)) {
+            throw new IllegalArgumentException("boundedLoad must be 0 or > 1.0; got " + boundedLoad);
+        }
+        if (attempts < 1 || attempts > MAX_ATTEMPTS) {
+            throw new IllegalArgumentException("attempts must be 1.." + MAX_ATTEMPTS + "; got " + attempts);
+        }
+        if (ejectFor.isNegative()) {
+            throw new IllegalArgumentException("ejectFor must be >= 0; got " + ejectFor);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.switchboard.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/** Reads the {@code pools} section. Package-private: {@link ConfigLoader} is the entry point. */
+final class PoolsParser {
+    static final List<String> POOL_KEYS =
+            List.of("backends", "balance", "hash-key", "fallback", "bounded-load", "attempts", "eject-for");
+    private static final List<String> BACKEND_KEYS = List.of("address", "weight");
+    private static final String BACKEND_FORM = "host:port or {address: host:port, weight: N}";
+
+    /**
+     * @param pools valid pools by name, file order
+     * @param names every pool name declared, valid or not, so routes naming a broken pool are not
+     *              also reported as naming a missing one; null when the section itself was unusable
+     */
+    record Result(Map<String, PoolConfig> pools, Set<String> names) {
+    }
+
+    private final Problems problems;
+
+    private PoolsParser(Problems problems) {
+        this.problems = problems;
+    }
+
+    static Result parse(Node section, Problems problems) {
+        return new PoolsParser(problems).pools(section);
+    }
+
+    private Result pools(Node section) {
+        Map<String, PoolConfig> pools = new LinkedHashMap<>();
+        YamlMap map = YamlMap.of(section, "pools", "a mapping of pool name to pool", null, problems);
+        if (map == null) {
+            return new Result(pools, null);
+        }
+        if (map.node().getValue().isEmpty()) {
+            problems.add(section, "pools", "at least one pool is required");
+        }
+        Set<String> names = new LinkedHashSet<>();
+        map.entries().forEach((name, value) -> {
+            names.add(name);
+            if (name.isBlank()) {
+                problems.add(map.keyNode(name), "pools", "pool name must not be empty");
+                return;
+            }
+            PoolConfig pool = pool(name, value);
+            if (pool != null) {
+                pools.put(name, pool);
+            }
+        });
+        return new Result(pools, names);
+    }
+
+    /** One pool, or null when it had errors (all of them reported). */
+    private PoolConfig pool(String name, Node node) {
+        int before = problems.count();
+        YamlMap map = YamlMap.of(node, "pools." + name, "a mapping with 'backends'", POOL_KEYS, problems);
+        if (map == null) {
+            return null;
+        }
+        List<BackendConfig> backends = backends(map.required("backends"), map.join("backends"));
+        Balance balance = opt(map, "balance", Balance.CONSISTENT_HASH,
+                n -> Values.choice(n, map.join("balance"), Balance.values(), Balance::yamlName, problems));
+        HashKey hashKey = opt(map, "hash-key", HashKey.IP,
+                n -> Values.convert(n, map.join("hash-key"), "a hash key", HashKey::parse, problems));
+        Fallback fallback = opt(map, "fallback", Fallback.ROUND_ROBIN,
+                n -> Values.choice(n, map.join("fallback"), Fallback.values(), Fallback::yamlName, problems));
+        Double boundedLoad = opt(map, "bounded-load", 0.0, n -> boundedLoad(n, map.join("bounded-load")));
+        Integer attempts = opt(map, "attempts", PoolConfig.DEFAULT_ATTEMPTS,
+                n -> Values.integer(n, map.join("attempts"), 1, PoolConfig.MAX_ATTEMPTS, problems));
+        Duration ejectFor = opt(map, "eject-for", PoolConfig.DEFAULT_EJECT_FOR,
+                n -> Values.convert(n, map.join("eject-for"), Values.DURATION, Durations::parse, problems));
+        if (problems.count() > before) {
+            return null;
+        }
+        return new PoolConfig(name, backends, balance, hashKey, fallback, boundedLoad, attempts, ejectFor);
+    }
+
+    /** The value of an optional key: {@code fallback} when absent, else {@code read} (null on error). */
+    private static <T> T opt(YamlMap map, String key, T fallback, Function<Node, T> read) {
+        Node node = map.get(key);
+        return node == null ? fallback : read.apply(node);
+    }
+
+    private Double boundedLoad(Node node, String path) {
+        String expected = "a number above 1.0 such as 1.25, or 0 for off";
+        Double d = Values.decimal(node, path, expected, problems);
+        if (d != null && d != 0 && d <= 1.0) {
+            problems.add(node, path, "expected " + expected + "; got '" + ((ScalarNode) node).getValue()
+                    + "' (a backend's share cannot be capped below the average)");
+            return null;
+        }
+        return d;
+    }
+
+    private List<BackendConfig> backends(Node node, String path) {
+        if (node == null) {
+            return null;
+        }
+        List<Node> items = Values.list(node, path, "a list of backends (" + BACKEND_FORM + ")", problems);
+        if (items == null) {
+            return null;
+        }
+        if (items.isEmpty()) {
+            problems.add(node, path, "at least one backend is required");
+        }
+        List<BackendConfig> backends = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            String itemPath = path + "[" + i + "]";
+            BackendConfig backend = backend(items.get(i), itemPath);
+            if (backend == null) {
+                continue;
+            }
+            // Host names are case-insensitive, so Example:1 and example:1 are one backend.
+            Integer first = seen.putIfAbsent(backend.id().toLowerCase(Locale.ROOT), i);
+            if (first != null) {
+                problems.add(items.get(i), itemPath, "duplicate backend " + backend.id()
+                        + " (already listed as backends[" + first + "])");
+            } else {
+                backends.add(backend);
+            }
+        }
+        return backends;
+    }
+
+    private BackendConfig backend(Node node, String path) {
+        if (node instanceof MappingNode) {
+            YamlMap map = YamlMap.of(node, path, BACKEND_FORM, BACKEND_KEYS, problems);
+            Node addressNode = map.required("address");
+            HostPort address = addressNode == null ? null : address(addressNode, map.join("address"));
+            Node weightNode = map.get("weight");
+            Integer weight = weightNode == null ? Integer.valueOf(BackendConfig.DEFAULT_WEIGHT)
+                    : Values.integer(weightNode, map.join("weight"), 1, BackendConfig.MAX_WEIGHT, problems);
+            return address == null || weight == null ? null : new BackendConfig(address, weight);
+        }
+        if (node instanceof ScalarNode && !Values.isNull(node)) {
+            HostPort address = address(node, path);
+            return address == null ? null : new BackendConfig(address, BackendConfig.DEFAULT_WEIGHT);
+        }
+        problems.add(node, path, "expected " + BACKEND_FORM + "; got " + Values.describe(node));
+        return null;
+    }
+
+    private HostPort address(Node node, String path) {
+        HostPort address = Values.convert(node, path, "host:port like 127.0.0.1:9001", HostPort::parse, problems);
+        if (address != null && address.port() == 0) {
+            problems.add(node, path, "backend port must be 1..65535; got '" + ((ScalarNode) node).getValue() + "'");
+            return null;
+        }
+        return address;
+    }
+}

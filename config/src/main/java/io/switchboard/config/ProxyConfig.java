@@ -1,0 +1,65 @@
+package io.switchboard.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A whole, validated configuration: what the proxy listens on, its pools and routes, and its
+ * timeouts. Produced by {@link ConfigLoader}; immutable.
+ *
+ * @param source   where it came from, for messages: the file path as given, or e.g. {@code <demo>}
+ * @param listen   address to accept clients on; YAML default {@code 0.0.0.0:8080}, port 0 = any free port
+ * @param pools    pools by name, in file order (unmodifiable)
+ * @param routes   routes in file order, at least one (unmodifiable)
+ * @param timeouts time limits
+ */
+public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
+                          Timeouts timeouts) {
+    /** {@code listen} when the YAML gives none. */
+    public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
+
+    /**
+     * @throws IllegalArgumentException if there are no pools or routes, a map key differs from its
+     *                                  pool's name, or a route names a missing pool
+     */
+    public ProxyConfig {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(timeouts, "timeouts");
+        // LinkedHashMap keeps file order, which logs and status pages show.
+        pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
+        routes = List.copyOf(routes);
+        if (pools.isEmpty() || routes.isEmpty()) {
+            throw new IllegalArgumentException("a config needs at least one pool and one route");
+        }
+        pools.forEach((name, pool) -> {
+            if (!name.equals(pool.name())) {
+                throw new IllegalArgumentException("pool '" + pool.name() + "' is stored under '" + name + "'");
+            }
+        });
+        for (RouteConfig r : routes) {
+            if (!pools.containsKey(r.pool())) {
+                throw new IllegalArgumentException("route " + r.index() + " names missing pool '" + r.pool() + "'");
+            }
+        }
+    }
+
+    /**
+     * The first route, in file order, that matches the request.
+     *
+     * @param host the request's Host header (port allowed), may be null
+     * @param path the request path without query
+     * @return the route, or null when none matches
+     */
+    public RouteConfig route(String host, String path) {
+        for (RouteConfig r : routes) {
+            if (r.matches(host, path)) {
+                return r;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,132 @@
+package io.switchboard.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/** Reads the {@code routes} section. Package-private: {@link ConfigLoader} is the entry point. */
+final class RoutesParser {
+    static final List<String> ROUTE_KEYS = List.of("path", "host", "pool", "mode");
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_.-]+|\\[[0-9A-Fa-f:.%]+]");
+    private static final Pattern HOST_WITH_PORT = Pattern.compile("([A-Za-z0-9_.-]+|\\[[0-9A-Fa-f:.%]+]):\\d+");
+
+    private final Problems problems;
+    private final Set<String> poolNames;
+
+    private RoutesParser(Problems problems, Set<String> poolNames) {
+        this.problems = problems;
+        this.poolNames = poolNames;
+    }
+
+    /**
+     * @param poolNames every declared pool name, or null when the pools section was unusable (then
+     *                  pool references are not checked, to avoid one error per route)
+     * @return the routes, complete only when no problem was reported
+     */
+    static List<RouteConfig> parse(Node section, Set<String> poolNames, Problems problems) {
+        return new RoutesParser(problems, poolNames).routes(section);
+    }
+
+    private List<RouteConfig> routes(Node section) {
+        List<RouteConfig> routes = new ArrayList<>();
+        List<Node> items = Values.list(section, "routes", "a list of routes", problems);
+        if (items == null) {
+            return routes;
+        }
+        if (items.isEmpty()) {
+            problems.add(section, "routes", "at least one route is required");
+        }
+        for (int i = 0; i < items.size(); i++) {
+            RouteConfig route = route(i, items.get(i));
+            if (route != null) {
+                routes.add(route);
+            }
+        }
+        return routes;
+    }
+
+    private RouteConfig route(int index, Node node) {
+        int before = problems.count();
+        YamlMap map = YamlMap.of(node, "routes[" + index + "]", "a mapping with 'path' and 'pool'", ROUTE_KEYS,
+                problems);
+        if (map == null) {
+            return null;
+        }
+        Node pathNode = map.required("path");
+        String path = pathNode == null ? null : path(pathNode, map.join("path"));
+        Node hostNode = map.get("host");
+        String host = hostNode == null ? null : host(hostNode, map.join("host"));
+        Node poolNode = map.required("pool");
+        String pool = poolNode == null ? null : pool(poolNode, map.join("pool"));
+        Node modeNode = map.get("mode");
+        Mode mode = modeNode == null ? Mode.TUNNEL : mode(modeNode, map.join("mode"));
+        if (problems.count() > before) {
+            return null;
+        }
+        return new RouteConfig(index, Optional.ofNullable(host), path, pool, mode);
+    }
+
+    private String path(Node node, String at) {
+        String expected = "a path starting with '/', like /chat";
+        String path = Values.text(node, at, expected, problems);
+        if (path == null) {
+            return null;
+        }
+        String problem = null;
+        if (!path.startsWith("/")) {
+            problem = "expected " + expected + "; got '" + path + "'";
+        } else if (path.indexOf('?') >= 0 || path.indexOf('#') >= 0) {
+            problem = "paths are matched without the query string; leave out what follows '?' or '#'";
+        } else if (path.chars().anyMatch(c -> c <= ' ')) {
+            problem = "path must not contain spaces or control characters";
+        }
+        return report(node, at, problem, path);
+    }
+
+    private String host(Node node, String at) {
+        String expected = "a host name like chat.example.com";
+        String host = Values.text(node, at, expected, problems);
+        if (host == null) {
+            return null;
+        }
+        String problem = null;
+        if (host.indexOf('*') >= 0) {
+            problem = "wildcards are not supported; match hosts exactly, one route per host";
+        } else if (HOST_WITH_PORT.matcher(host).matches()) {
+            problem = "leave out the port: routes match the host alone, whatever port the client used";
+        } else if (!HOST_NAME.matcher(host).matches()) {
+            problem = "expected " + expected + " (no scheme, port or path); got '" + host + "'";
+        }
+        return report(node, at, problem, host);
+    }
+
+    private String pool(Node node, String at) {
+        String pool = Values.text(node, at, "a pool name", problems);
+        if (pool == null || poolNames == null || poolNames.contains(pool)) {
+            return pool;
+        }
+        return report(node, at, "no pool named '" + pool + "'" + Suggest.didYouMean(pool, poolNames), pool);
+    }
+
+    private Mode mode(Node node, String at) {
+        if (node instanceof ScalarNode s && s.getValue().equals("terminate")) {
+            // Reserved for frame-level proxying; say so instead of "unknown value".
+            problems.add(node, at, "mode 'terminate' is not implemented yet (use tunnel)");
+            return null;
+        }
+        return Values.choice(node, at, Mode.values(), Mode::yamlName, problems);
+    }
+
+    /** Reports {@code problem} if there is one; returns {@code value} either way. */
+    private String report(Node node, String at, String problem, String value) {
+        if (problem != null) {
+            problems.add(node, at, problem);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,49 @@
+package io.switchboard.balance;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The live state of one backend inside a {@link Pool}: open leases, ejection, drain flag.
+ * Fields are atomics or volatiles so readers never lock; a reader may see a state a moment
+ * old, which is harmless for balancing.
+ */
+final class BackendState {
+    final Backend backend;
+    /** Position in the pool's backend list; used by the round-robin schedule. */
+    final int index;
+    /** The id's UTF-8 bytes, hashed on every consistent-hash lookup; encoded once here. */
+    final byte[] idUtf8;
+    final AtomicInteger open = new AtomicInteger();
+    private volatile long ejectedAt;
+    private volatile boolean ejected;
+    private volatile boolean drained;
+
+    BackendState(Backend backend, int index) {
+        this.backend = backend;
+        this.index = index;
+        this.idUtf8 = backend.id().getBytes(StandardCharsets.UTF_8);
+    }
+
+    void eject(long now) {
+        ejectedAt = now; // written before the flag, so a reader that sees the flag sees the time
+        ejected = true;
+    }
+
+    void clearEjection() {
+        ejected = false;
+    }
+
+    /** Nanosecond times are compared by difference, which stays correct across wrap-around. */
+    boolean isEjected(long now, long ejectForNanos) {
+        return ejected && now - ejectedAt < ejectForNanos;
+    }
+
+    boolean isDrained() {
+        return drained;
+    }
+
+    void setDrained(boolean drained) {
+        this.drained = drained;
+    }
+}

@@ -1,0 +1,46 @@
+package io.switchboard.http;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.switchboard.route.RequestInfo;
+
+/**
+ * Which request headers go to a backend, and the {@code X-Forwarded-*} headers the proxy adds;
+ * one rule for the WebSocket handshake and plain HTTP. {@code X-Forwarded-For} appends the client
+ * IP to any list already present (the de-facto convention); {@code -Proto} and {@code -Host}
+ * describe the hop into this proxy and replace earlier values.
+ */
+public final class ForwardedHeaders {
+    private static final Set<String> ADDED = Set.of("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host");
+
+    private ForwardedHeaders() {
+    }
+
+    /** The client's headers that pass to the backend unchanged (end-to-end, not ones we add). */
+    public static List<Header> endToEnd(Headers headers) {
+        Set<String> skip = HopByHop.names(headers);
+        return headers.stream()
+                .filter(h -> {
+                    String lower = h.name().toLowerCase(Locale.ROOT);
+                    return !skip.contains(lower) && !ADDED.contains(lower);
+                })
+                .toList();
+    }
+
+    /** The {@code X-Forwarded-*} headers to add, in order, by name. */
+    public static Map<String, String> added(Headers headers, RequestInfo request, boolean secure) {
+        List<String> prior = headers.values(HeaderNames.X_FORWARDED_FOR);
+        Map<String, String> added = new LinkedHashMap<>();
+        added.put("X-Forwarded-For", (prior.isEmpty() ? "" : String.join(", ", prior) + ", ") + request.clientIp());
+        added.put("X-Forwarded-Proto", secure ? "https" : "http");
+        added.put("X-Forwarded-Host", request.host());
+        return added;
+    }
+}

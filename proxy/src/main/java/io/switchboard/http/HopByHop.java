@@ -1,0 +1,41 @@
+package io.switchboard.http;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+
+/**
+ * The hop-by-hop header rule of RFC 9110 §7.6.1, shared by the plain HTTP path and the WebSocket
+ * handshake: these headers describe one connection, so a proxy must not forward them. Headers
+ * named in a {@code Connection} header are hop-by-hop too.
+ */
+public final class HopByHop {
+    private static final Set<String> ALWAYS = Set.of(
+            "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
+            "upgrade", "proxy-authenticate", "proxy-authorization");
+
+    private HopByHop() {
+    }
+
+    /**
+     * Lower-case names of every header of {@code headers} that must not be forwarded.
+     *
+     * @param headers a request or response's headers
+     * @return the fixed list plus every token of the {@code Connection} header
+     */
+    public static Set<String> names(Headers headers) {
+        Set<String> names = new HashSet<>(ALWAYS);
+        for (String value : headers.values(HeaderNames.CONNECTION)) {
+            for (String token : value.split(",")) {
+                String t = token.trim().toLowerCase(Locale.ROOT);
+                if (!t.isEmpty()) {
+                    names.add(t);
+                }
+            }
+        }
+        return names;
+    }
+}

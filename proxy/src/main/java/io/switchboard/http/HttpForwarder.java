@@ -1,0 +1,176 @@
+package io.switchboard.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.switchboard.balance.Backend;
+import io.switchboard.config.Timeouts;
+import io.switchboard.log.AccessLog;
+import io.switchboard.route.RequestInfo;
+import io.switchboard.route.RouteTarget;
+import io.switchboard.route.Routes;
+import io.switchboard.ws.Handshake;
+
+/**
+ * Forwards plain HTTP requests to the matched route's pool through Helidon's WebClient (keep-alive
+ * connections are reused per backend). Bodies stream both ways in 8 KiB steps with a flush after
+ * each, so a Server-Sent Events stream reaches the client event by event and a large upload or
+ * download never sits in memory. Hop-by-hop headers are dropped (RFC 9110 §7.6.1) and
+ * {@code X-Forwarded-*} added. Only a request without a body is retried on the next backend after a
+ * connect failure: a body that has started to stream cannot be replayed.
+ */
+public final class HttpForwarder implements Handler {
+    private static final int CHUNK = 8192;
+
+    private final Routes routes;
+    private final WebClient client;
+    private final Duration readTimeout;
+
+    /** @param routes the routing table; its timeouts set connect and read limits */
+    public HttpForwarder(Routes routes) {
+        this.routes = routes;
+        Timeouts t = routes.config().timeouts();
+        this.readTimeout = t.httpRead();
+        this.client = WebClient.builder()
+                .followRedirects(false)
+                .sendExpectContinue(false)
+                .shareConnectionCache(false)
+                .connectTimeout(t.connect())
+                .socketOptions(s -> s.tcpNoDelay(true).connectTimeout(t.connect()).readTimeout(t.httpRead()))
+                .build();
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        long started = System.nanoTime();
+        RequestInfo info = requestInfo(req);
+        String outcome = forward(req, res, info);
+        AccessLog.log("http client=" + info.clientIp() + " " + req.prologue().method().text() + " " + info.path()
+                + " status=" + res.status().code() + " " + outcome
+                + " duration=" + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
+    }
+
+    private String forward(ServerRequest req, ServerResponse res, RequestInfo info) {
+        if (Handshake.hasToken(req.headers().first(HeaderNames.UPGRADE).orElse(null), "websocket")) {
+            // reached only for spellings of the token that Helidon's exact-match lookup missed
+            return error(res, 400, "unsupported spelling of 'Upgrade: websocket'; send 'websocket'");
+        }
+        RouteTarget target = routes.match(info);
+        if (target == null) {
+            return error(res, 404, "no route for " + info.host() + info.path());
+        }
+        List<Backend> candidates = target.pool().candidates(target.stickyKey(info));
+        if (candidates.isEmpty()) {
+            return error(res, 503, "pool '" + target.pool().name() + "' has no usable backend");
+        }
+        boolean hasBody = req.content().hasEntity();
+        int attempts = hasBody ? 1 : Math.min(target.config().attempts(), candidates.size());
+        StringBuilder failures = new StringBuilder();
+        for (Backend backend : candidates.subList(0, attempts)) {
+            try (HttpClientResponse up = send(req, info, backend, hasBody)) {
+                target.pool().reportSuccess(backend);
+                relayResponse(req, up, res);
+                return "backend=" + backend.id();
+            } catch (RuntimeException e) {
+                if (res.isSent()) {
+                    return "backend=" + backend.id() + " aborted=\"" + e.getMessage() + "\"";
+                }
+                if (isConnectFailure(e)) {
+                    target.pool().reportFailure(backend);
+                }
+                failures.append(failures.isEmpty() ? "" : "; ").append(backend.id()).append(": ").append(e.getMessage());
+            }
+        }
+        return error(res, 502, "no backend of pool '" + target.pool().name() + "' answered: " + failures);
+    }
+
+    private HttpClientResponse send(ServerRequest req, RequestInfo info, Backend backend, boolean hasBody) {
+        String target = "http://" + backend.id() + info.path() + (info.rawQuery().isEmpty() ? "" : "?" + info.rawQuery());
+        HttpClientRequest creq = client.method(req.prologue().method())
+                .uri(URI.create(target))
+                .skipUriEncoding(true)
+                .readTimeout(readTimeout);
+        copyRequestHeaders(req, info, creq);
+        if (!hasBody) {
+            return creq.request();
+        }
+        return creq.outputStream(os -> {
+            try (InputStream in = req.content().inputStream()) {
+                in.transferTo(os);
+            }
+            os.close();
+        });
+    }
+
+    private static void copyRequestHeaders(ServerRequest req, RequestInfo info, HttpClientRequest creq) {
+        ForwardedHeaders.endToEnd(req.headers()).forEach(creq::header);
+        ForwardedHeaders.added(req.headers(), info, req.isSecure()).forEach((name, value) -> creq.headers().set(HeaderNames.create(name), value));
+    }
+
+    private static void relayResponse(ServerRequest req, HttpClientResponse up, ServerResponse res) {
+        res.status(up.status());
+        Set<String> skip = HopByHop.names(up.headers());
+        for (Header h : up.headers()) {
+            if (!skip.contains(h.name().toLowerCase(Locale.ROOT))) {
+                res.header(h);
+            }
+        }
+        if (req.prologue().method() == Method.HEAD || up.status() == Status.NO_CONTENT_204
+                || up.status() == Status.NOT_MODIFIED_304) {
+            res.send();
+            return;
+        }
+        try (InputStream in = up.inputStream(); OutputStream os = res.outputStream()) {
+            byte[] buf = new byte[CHUNK];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                if (n > 0) {
+                    os.write(buf, 0, n);
+                    os.flush(); // Helidon holds back the first chunk otherwise; SSE needs every event now
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isConnectFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.net.SocketTimeoutException && String.valueOf(t.getMessage()).contains("onnect")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String error(ServerResponse res, int status, String reason) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        res.header(HeaderNames.CONNECTION, "close");
+        res.send((reason + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "reason=\"" + reason + "\"";
+    }
+
+    private static RequestInfo requestInfo(ServerRequest req) {
+        return new RequestInfo(RequestInfo.ipOf(req.remotePeer()), req.headers().first(HeaderNames.HOST).orElse(""),
+                req.prologue().uriPath().rawPath(), req.prologue().query().rawValue(), req.headers());
+    }
+}

@@ -1,0 +1,67 @@
+package io.switchboard.route;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import io.switchboard.balance.Backend;
+import io.switchboard.balance.Pool;
+import io.switchboard.balance.Policy;
+import io.switchboard.config.PoolConfig;
+import io.switchboard.config.ProxyConfig;
+import io.switchboard.config.RouteConfig;
+
+/**
+ * The routing table: host + path to a {@link RouteTarget}, routes tried in file order, first match
+ * wins. Built once per config; the pools it holds carry the live state (open counts, ejections).
+ */
+public final class Routes {
+    private final ProxyConfig config;
+    private final Map<String, Pool> pools = new HashMap<>();
+
+    /**
+     * Builds the table and one live {@link Pool} per configured pool.
+     *
+     * @param config the loaded config
+     * @param clock  nanosecond clock for ejection timing ({@code System::nanoTime} in production)
+     */
+    public Routes(ProxyConfig config, LongSupplier clock) {
+        this.config = config;
+        for (PoolConfig p : config.pools().values()) {
+            List<Backend> backends = p.backends().stream().map(b -> new Backend(b.id(), b.weight())).toList();
+            pools.put(p.name(), new Pool(p.name(), backends, policy(p), p.boundedLoad(), p.ejectFor(), clock));
+        }
+    }
+
+    private static Policy policy(PoolConfig p) {
+        return switch (p.balance()) {
+            case CONSISTENT_HASH -> Policy.CONSISTENT_HASH;
+            case ROUND_ROBIN -> Policy.ROUND_ROBIN;
+            case LEAST_CONNECTIONS -> Policy.LEAST_CONNECTIONS;
+        };
+    }
+
+    /**
+     * The first route matching the request's host and path.
+     *
+     * @return the target, or null when no route matches (the caller answers 404)
+     */
+    public RouteTarget match(RequestInfo request) {
+        RouteConfig route = config.route(request.host(), request.path());
+        if (route == null) {
+            return null;
+        }
+        return new RouteTarget(route, config.pools().get(route.pool()), pools.get(route.pool()));
+    }
+
+    /** The live pool of this name, or null. */
+    public Pool pool(String name) {
+        return pools.get(name);
+    }
+
+    /** The config this table was built from. */
+    public ProxyConfig config() {
+        return config;
+    }
+}

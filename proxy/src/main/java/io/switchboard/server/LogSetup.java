@@ -1,0 +1,55 @@
+package io.switchboard.server;
+
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
+
+/**
+ * Logging for the command line: one line per record, access log on stdout, everything else
+ * (warnings, lifecycle) on stderr, so {@code switchboard run cfg.yaml > access.log} captures just
+ * the access log.
+ */
+public final class LogSetup {
+    private LogSetup() {
+    }
+
+    /** Replaces the JUL root handlers. Call once, before the server starts. */
+    public static void configure() {
+        Logger root = Logger.getLogger("");
+        for (Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        Formatter oneLine = new OneLine();
+        ConsoleHandler err = new ConsoleHandler();
+        err.setFormatter(oneLine);
+        err.setLevel(Level.INFO);
+        err.setFilter(r -> !"switchboard.access".equals(r.getLoggerName()));
+        root.addHandler(err);
+        root.setLevel(Level.INFO);
+
+        Logger access = Logger.getLogger("switchboard.access");
+        StreamHandler out = new StreamHandler(System.out, oneLine) {
+            @Override
+            public synchronized void publish(LogRecord record) {
+                super.publish(record);
+                flush(); // one line per connection, visible at once (tests and tail -f read it)
+            }
+        };
+        access.addHandler(out);
+        access.setUseParentHandlers(false);
+        // Helidon logs a feature banner and every connection at INFO/FINE; keep its warnings only
+        Logger.getLogger("io.helidon").setLevel(Level.WARNING);
+    }
+
+    private static final class OneLine extends Formatter {
+        @Override
+        public String format(LogRecord r) {
+            String thrown = r.getThrown() == null ? "" : " " + r.getThrown();
+            return r.getInstant() + " " + r.getLevel().getName() + " " + formatMessage(r) + thrown + System.lineSeparator();
+        }
+    }
+}

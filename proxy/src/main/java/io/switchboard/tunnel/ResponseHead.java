@@ -1,0 +1,81 @@
+package io.switchboard.tunnel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A backend's HTTP response head, read byte-exact so nothing after it is lost: bytes the backend
+ * sent right after its 101 (already WebSocket frames) are kept in {@link #leftover}.
+ *
+ * @param raw      the head, status line to the blank line inclusive, relayed verbatim
+ * @param status   the status code
+ * @param leftover bytes read past the head
+ */
+record ResponseHead(byte[] raw, int status, byte[] leftover) {
+    /** A head larger than this is refused (nginx and HAProxy cap theirs near here too). */
+    static final int MAX_HEAD = 16 * 1024;
+
+    /**
+     * Reads until the first CRLFCRLF.
+     *
+     * @throws IOException on EOF before a full head, an oversize head or a malformed status line
+     */
+    static ResponseHead read(InputStream in) throws IOException {
+        byte[] buf = new byte[2048];
+        int len = 0;
+        while (true) {
+            if (len == buf.length) {
+                if (buf.length >= MAX_HEAD) {
+                    throw new IOException("response head larger than " + MAX_HEAD + " bytes");
+                }
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            int n = in.read(buf, len, buf.length - len);
+            if (n < 0) {
+                throw new IOException("connection closed before a full response head");
+            }
+            int scanFrom = Math.max(0, len - 3);
+            len += n;
+            int end = indexOfBlankLine(buf, scanFrom, len);
+            if (end >= 0) {
+                byte[] raw = Arrays.copyOf(buf, end);
+                return new ResponseHead(raw, parseStatus(raw), Arrays.copyOfRange(buf, end, len));
+            }
+        }
+    }
+
+    private static int indexOfBlankLine(byte[] b, int from, int to) {
+        for (int i = from; i + 3 < to; i++) {
+            if (b[i] == '\r' && b[i + 1] == '\n' && b[i + 2] == '\r' && b[i + 3] == '\n') {
+                return i + 4;
+            }
+        }
+        return -1;
+    }
+
+    private static int parseStatus(byte[] raw) throws IOException {
+        String head = new String(raw, 0, Math.min(raw.length, 64), StandardCharsets.ISO_8859_1);
+        if (!head.startsWith("HTTP/1.") || head.length() < 12) {
+            throw new IOException("malformed status line");
+        }
+        try {
+            return Integer.parseInt(head.substring(9, 12));
+        } catch (NumberFormatException e) {
+            throw new IOException("malformed status code");
+        }
+    }
+
+    /** The value of a header in the head (first occurrence, case-insensitive name), or null. */
+    String header(String name) {
+        String prefix = name.toLowerCase(Locale.ROOT) + ":";
+        for (String line : new String(raw, StandardCharsets.ISO_8859_1).split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith(prefix)) {
+                return line.substring(prefix.length()).trim();
+            }
+        }
+        return null;
+    }
+}
