@@ -11,20 +11,21 @@ import java.util.Set;
  * A named group of interchangeable backends and how to choose among them.
  *
  * <p>YAML defaults: {@code balance} {@link Balance#CONSISTENT_HASH}, {@code hash-key}
- * {@code ip}, {@code fallback} {@link Fallback#ROUND_ROBIN}, {@code bounded-load} off (0),
+ * {@code ip} (one key, or a list tried in order: the first present in a request wins), {@code fallback} {@link Fallback#ROUND_ROBIN}, {@code bounded-load} off (0),
  * {@code attempts} {@value #DEFAULT_ATTEMPTS}, {@code eject-for} 10s.
  *
  * @param name        the pool's key under {@code pools}; not blank
  * @param backends    at least one, in file order, no two with the same address (immutable copy)
  * @param balance     the balancing policy
- * @param hashKey     what consistent hashing hashes (ignored by other policies)
+ * @param hashKeys    what consistent hashing hashes, in order of preference; at least one
+ *                    (ignored by other policies)
  * @param fallback    what consistent hashing does when the key is absent
  * @param boundedLoad 0 for off, else a factor &gt; 1.0: no backend takes more than this times
  *                    the average load, the ring moves on to the next backend instead
  * @param attempts    1..{@value #MAX_ATTEMPTS}: how many backends one connection may try
  * @param ejectFor    how long a backend that failed to connect is skipped; &gt;= 0
  */
-public record PoolConfig(String name, List<BackendConfig> backends, Balance balance, HashKey hashKey,
+public record PoolConfig(String name, List<BackendConfig> backends, Balance balance, List<HashKey> hashKeys,
                          Fallback fallback, double boundedLoad, int attempts, Duration ejectFor) {
     /** {@code attempts} when the YAML gives none. */
     public static final int DEFAULT_ATTEMPTS = 3;
@@ -38,7 +39,10 @@ public record PoolConfig(String name, List<BackendConfig> backends, Balance bala
         Objects.requireNonNull(name, "name");
         backends = List.copyOf(backends);
         Objects.requireNonNull(balance, "balance");
-        Objects.requireNonNull(hashKey, "hashKey");
+        hashKeys = List.copyOf(hashKeys);
+        if (hashKeys.isEmpty()) {
+            throw new IllegalArgumentException("pool needs at least one hash key");
+        }
         Objects.requireNonNull(fallback, "fallback");
         Objects.requireNonNull(ejectFor, "ejectFor");
         if (name.isBlank()) {

@@ -14,6 +14,7 @@ import java.util.function.Function;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Reads the {@code pools} section. Package-private: {@link ConfigLoader} is the entry point. */
 final class PoolsParser {
@@ -74,8 +75,7 @@ final class PoolsParser {
         List<BackendConfig> backends = backends(map.required("backends"), map.join("backends"));
         Balance balance = opt(map, "balance", Balance.CONSISTENT_HASH,
                 n -> Values.choice(n, map.join("balance"), Balance.values(), Balance::yamlName, problems));
-        HashKey hashKey = opt(map, "hash-key", HashKey.IP,
-                n -> Values.convert(n, map.join("hash-key"), "a hash key", HashKey::parse, problems));
+        List<HashKey> hashKeys = opt(map, "hash-key", List.of(HashKey.IP), n -> hashKeys(n, map.join("hash-key")));
         Fallback fallback = opt(map, "fallback", Fallback.ROUND_ROBIN,
                 n -> Values.choice(n, map.join("fallback"), Fallback.values(), Fallback::yamlName, problems));
         Double boundedLoad = opt(map, "bounded-load", 0.0, n -> boundedLoad(n, map.join("bounded-load")));
@@ -86,13 +86,36 @@ final class PoolsParser {
         if (problems.count() > before) {
             return null;
         }
-        return new PoolConfig(name, backends, balance, hashKey, fallback, boundedLoad, attempts, ejectFor);
+        return new PoolConfig(name, backends, balance, hashKeys, fallback, boundedLoad, attempts, ejectFor);
     }
 
     /** The value of an optional key: {@code fallback} when absent, else {@code read} (null on error). */
     private static <T> T opt(YamlMap map, String key, T fallback, Function<Node, T> read) {
         Node node = map.get(key);
         return node == null ? fallback : read.apply(node);
+    }
+
+    /** One key ({@code header:X-User}) or a list tried in order ({@code [header:X-User, query:user]}). */
+    private List<HashKey> hashKeys(Node node, String path) {
+        String expected = "a hash key like ip, header:NAME, cookie:NAME, query:NAME, path:N, or a list of them";
+        if (!(node instanceof SequenceNode)) {
+            HashKey key = Values.convert(node, path, expected, HashKey::parse, problems);
+            return key == null ? null : List.of(key);
+        }
+        List<Node> items = Values.list(node, path, expected, problems);
+        if (items.isEmpty()) {
+            problems.add(node, path, "expected at least one hash key");
+            return null;
+        }
+        List<HashKey> keys = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            HashKey key = Values.convert(items.get(i), path + "[" + i + "]", expected, HashKey::parse, problems);
+            if (key == null) {
+                return null;
+            }
+            keys.add(key);
+        }
+        return keys;
     }
 
     private Double boundedLoad(Node node, String path) {

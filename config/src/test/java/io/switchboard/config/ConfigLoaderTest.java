@@ -28,7 +28,7 @@ class ConfigLoaderTest {
         assertThat(app.name()).isEqualTo("app");
         assertThat(app.backends()).containsExactly(new BackendConfig(new HostPort("127.0.0.1", 9001), 1));
         assertThat(app.balance()).isEqualTo(Balance.CONSISTENT_HASH);
-        assertThat(app.hashKey()).isEqualTo(HashKey.IP);
+        assertThat(app.hashKeys()).containsExactly(HashKey.IP);
         assertThat(app.fallback()).isEqualTo(Fallback.ROUND_ROBIN);
         assertThat(app.boundedLoad()).isZero();
         assertThat(app.attempts()).isEqualTo(3);
@@ -83,7 +83,7 @@ class ConfigLoaderTest {
         assertThat(p.backends()).extracting(BackendConfig::id).containsExactly("127.0.0.1:1", "localhost:2", "[::1]:3");
         assertThat(p.backends()).extracting(BackendConfig::weight).containsExactly(1000, 1, 1);
         assertThat(p.balance()).isEqualTo(Balance.LEAST_CONNECTIONS);
-        assertThat(p.hashKey()).hasToString("query:room");
+        assertThat(p.hashKeys()).hasToString("[query:room]");
         assertThat(p.fallback()).isEqualTo(Fallback.IP);
         assertThat(p.boundedLoad()).isEqualTo(2.0);
         assertThat(p.attempts()).isEqualTo(100);
@@ -121,11 +121,44 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> new BackendConfig(hp, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new BackendConfig(new HostPort("h", 0), 1)).isInstanceOf(IllegalArgumentException.class);
         List<BackendConfig> one = List.of(new BackendConfig(hp, 1));
-        assertThatThrownBy(() -> new PoolConfig("p", one, Balance.ROUND_ROBIN, HashKey.IP, Fallback.IP, 1.0, 3,
+        assertThatThrownBy(() -> new PoolConfig("p", one, Balance.ROUND_ROBIN, List.of(HashKey.IP), Fallback.IP, 1.0, 3,
                 Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new PoolConfig("p", List.of(one.get(0), one.get(0)), Balance.ROUND_ROBIN,
-                HashKey.IP, Fallback.IP, 0, 3, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+                List.of(HashKey.IP), Fallback.IP, 0, 3, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Timeouts(Duration.ofSeconds(-1), Duration.ZERO, Duration.ZERO, Duration.ZERO,
                 Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void hashKeyMayBeAListTriedInOrder() throws ConfigException {
+        ProxyConfig config = ConfigLoader.parse("""
+                pools:
+                  p:
+                    backends: [127.0.0.1:1]
+                    hash-key: [header:X-User, query:user]
+                routes:
+                  - {path: /, pool: p}
+                """, "<t>");
+        assertThat(config.pools().get("p").hashKeys()).hasToString("[header:X-User, query:user]");
+    }
+
+    @Test
+    void badHashKeyInAListNamesItsIndexAndLine() {
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                pools:
+                  p:
+                    backends: [127.0.0.1:1]
+                    hash-key:
+                      - header:X-User
+                      - querry:user
+                routes:
+                  - {path: /, pool: p}
+                """, "keys.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> {
+                    ConfigError error = ((ConfigException) e).errors().get(0);
+                    assertThat(error.path()).isEqualTo("pools.p.hash-key[1]");
+                    assertThat(error.line()).isEqualTo(6);
+                });
     }
 }

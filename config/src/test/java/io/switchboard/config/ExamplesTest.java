@@ -40,7 +40,7 @@ class ExamplesTest {
                 new BackendConfig(new HostPort("127.0.0.1", 9001), 1),
                 new BackendConfig(new HostPort("127.0.0.1", 9002), 2));
         assertThat(chat.balance()).isEqualTo(Balance.CONSISTENT_HASH);
-        assertThat(chat.hashKey()).isEqualTo(new HashKey(HashKey.Source.HEADER, "X-User-Id", 0));
+        assertThat(chat.hashKeys()).containsExactly(new HashKey(HashKey.Source.HEADER, "X-User-Id", 0));
         assertThat(chat.fallback()).isEqualTo(Fallback.ROUND_ROBIN);
         assertThat(chat.boundedLoad()).isEqualTo(1.25);
         assertThat(chat.attempts()).isEqualTo(3);
@@ -60,8 +60,8 @@ class ExamplesTest {
         assertThat(config.route("other.example.com", "/rooms/1").pool()).isEqualTo("rooms");
         assertThat(config.route("other.example.com", "/roomsX").pool()).isEqualTo("sessions");
         assertThat(config.route(null, "/feeds").pool()).isEqualTo("feeds");
-        assertThat(config.pools().get("rooms").hashKey()).hasToString("path:2");
-        assertThat(config.pools().get("sessions").hashKey()).hasToString("cookie:session_id");
+        assertThat(config.pools().get("rooms").hashKeys()).hasToString("[path:2]");
+        assertThat(config.pools().get("sessions").hashKeys()).hasToString("[cookie:session_id]");
         assertThat(config.pools().get("notify").balance()).isEqualTo(Balance.ROUND_ROBIN);
         assertThat(config.pools().get("feeds").balance()).isEqualTo(Balance.LEAST_CONNECTIONS);
         assertThat(config.timeouts().connect()).isEqualTo(Duration.ofMillis(500));

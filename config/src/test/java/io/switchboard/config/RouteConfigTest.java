@@ -73,7 +73,7 @@ class RouteConfigTest {
     @Test
     void firstMatchingRouteWins() {
         PoolConfig pool = new PoolConfig("p", List.of(new BackendConfig(new HostPort("127.0.0.1", 1), 1)),
-                Balance.ROUND_ROBIN, HashKey.IP, Fallback.ROUND_ROBIN, 0, 3, PoolConfig.DEFAULT_EJECT_FOR);
+                Balance.ROUND_ROBIN, List.of(HashKey.IP), Fallback.ROUND_ROBIN, 0, 3, PoolConfig.DEFAULT_EJECT_FOR);
         List<RouteConfig> routes = List.of(
                 new RouteConfig(0, Optional.of("a.example"), "/", "p", Mode.TUNNEL),
                 new RouteConfig(1, Optional.empty(), "/chat", "p", Mode.TUNNEL),

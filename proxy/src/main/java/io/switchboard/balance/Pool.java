@@ -33,6 +33,11 @@ import java.util.function.LongSupplier;
  * order it returns is a moment old under concurrency, never inconsistent.
  */
 public final class Pool {
+    private static final Comparator<Ranked> BY_ID = Comparator.comparing(r -> r.backend().id());
+    /** Highest score first; exact ties (vanishingly rare) by id, so order never depends on list order. */
+    private static final Comparator<Ranked> BY_SCORE =
+            Comparator.comparingDouble(Ranked::score).reversed().thenComparing(BY_ID);
+
     private final String name;
     private final List<Backend> backends;
     private final BackendState[] states;
@@ -212,8 +217,7 @@ public final class Pool {
             double score = StableHash.score(StableHash.hash(keyState, s.idUtf8), s.backend.weight());
             ranked[i] = new Ranked(s.backend, score, s.open.get());
         }
-        Arrays.sort(ranked, Comparator.comparingDouble(Ranked::score).reversed()
-                .thenComparing(r -> r.backend().id()));
+        Arrays.sort(ranked, BY_SCORE);
         return boundedLoad == 0 ? backendsOf(ranked) : capLast(ranked);
     }
 
@@ -259,7 +263,7 @@ public final class Pool {
             BackendState s = usable.get(i);
             idOrder[i] = new Ranked(s.backend, 0, s.open.get()); // open read once: a stable sort key
         }
-        Arrays.sort(idOrder, Comparator.comparing(r -> r.backend().id()));
+        Arrays.sort(idOrder, BY_ID);
         int shift = (int) Math.floorMod(turn.getAndIncrement(), (long) n);
         Ranked[] ranked = new Ranked[n];
         for (int i = 0; i < n; i++) {

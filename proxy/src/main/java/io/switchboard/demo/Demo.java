@@ -37,10 +37,10 @@ public final class Demo implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         b.append("listen: ").append(listen).append('\n');
         b.append("pools:\n");
-        b.append("  echo:\n    hash-key: query:user\n    fallback: ip\n    backends:\n");
+        // X-User pins when present (scripts), query 'user' when not (browsers cannot set headers)
+        b.append("  echo:\n    hash-key: [header:X-User, query:user]\n    fallback: ip\n    backends:\n");
         backends.forEach(e -> b.append("      - ").append(e.address()).append('\n'));
         b.append("routes:\n");
-        // X-User pins when present (scripts), query 'user' when not (browsers cannot set headers)
         b.append("  - path: /echo\n    pool: echo\n    mode: tunnel\n");
         b.append("  - path: /\n    pool: echo\n");
         return b.toString();

@@ -14,6 +14,6 @@ import io.switchboard.config.RouteConfig;
 public record RouteTarget(RouteConfig route, PoolConfig config, Pool pool) {
     /** The sticky key for {@code request}, or null for "rotate". */
     public String stickyKey(RequestInfo request) {
-        return StickyKeys.extract(config.hashKey(), config.fallback(), request);
+        return StickyKeys.extract(config.hashKeys(), config.fallback(), request);
     }
 }

@@ -2,6 +2,7 @@ package io.switchboard.route;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import io.helidon.http.HeaderNames;
 import io.switchboard.config.Fallback;
@@ -18,25 +19,33 @@ public final class StickyKeys {
     }
 
     /**
-     * The sticky key of {@code request} for {@code key}, after the fallback policy.
+     * The sticky key of {@code request}: the first of {@code keys} present in it, else the
+     * fallback policy's answer.
      *
-     * @param key      which part of the request is the key
-     * @param fallback what to do when that part is absent
+     * @param keys     which parts of the request may be the key, in order of preference
+     * @param fallback what to do when none is present
      * @param request  the request
      * @return the key, or {@code null} for "no key: rotate"
      */
-    public static String extract(HashKey key, Fallback fallback, RequestInfo request) {
-        String value = switch (key.source()) {
+    public static String extract(List<HashKey> keys, Fallback fallback, RequestInfo request) {
+        for (HashKey key : keys) {
+            String value = valueOf(key, request);
+            if (value != null && !value.isEmpty()) {
+                // the source is part of the key so header "a" and cookie "a" pin independently
+                return keys.size() == 1 ? value : key.source() + ":" + value;
+            }
+        }
+        return fallback == Fallback.IP ? request.clientIp() : null;
+    }
+
+    private static String valueOf(HashKey key, RequestInfo request) {
+        return switch (key.source()) {
             case IP -> request.clientIp();
             case HEADER -> request.headers().first(HeaderNames.create(key.name())).orElse(null);
             case COOKIE -> cookie(request, key.name());
             case QUERY -> queryParam(request.rawQuery(), key.name());
             case PATH -> pathSegment(request.path(), key.segment());
         };
-        if (value == null || value.isEmpty()) {
-            return fallback == Fallback.IP ? request.clientIp() : null;
-        }
-        return value;
     }
 
     static String cookie(RequestInfo request, String name) {

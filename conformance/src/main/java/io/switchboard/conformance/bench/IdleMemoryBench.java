@@ -1,0 +1,111 @@
+package io.switchboard.conformance.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Measures what an idle proxied WebSocket costs the proxy: starts an echo backend and the real
+ * proxy ({@code Main run}) in their own JVMs, opens N WebSockets through the proxy, forces a full
+ * GC, and prints the proxy's RSS and heap growth divided by N, plus the top of a heap histogram.
+ *
+ * <p>Usage: {@code IdleMemoryBench [connections]} (default 9000: the machine's hard limit of
+ * 20,000 open files per process allows two sockets per proxied connection up to about 9,900).
+ */
+public final class IdleMemoryBench {
+    /** JVM options of the measured proxy: the launcher's defaults. */
+    static final List<String> PROXY_JVM = List.of("-XX:+UseSerialGC", "-Xss256k");
+
+    private IdleMemoryBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 9000;
+        try (ChildJvm backend = ChildJvm.start(List.of("-XX:+UseSerialGC"), EchoServerMain.class.getName(), "ready ");
+             ChildJvm proxy = startProxy(backend.awaitReady())) {
+            int port = Integer.parseInt(proxy.awaitReady().replaceAll(".*:", ""));
+            Thread.sleep(1000);
+            long rss0 = settledRss(proxy);
+            long heap0 = heapUsed(proxy);
+            List<Socket> sockets = new ArrayList<>(n);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                sockets.add(open(port, i));
+            }
+            long openMs = (System.nanoTime() - t0) / 1_000_000;
+            Thread.sleep(2000);
+            long rss1 = settledRss(proxy);
+            long heap1 = heapUsed(proxy);
+            System.out.printf("idle proxied WebSockets: %d (opened in %d ms)%n", n, openMs);
+            System.out.printf("proxy RSS   before %,d kB  after %,d kB  delta/conn %,d B%n",
+                    rss0 / 1024, rss1 / 1024, (rss1 - rss0) / n);
+            System.out.printf("proxy heap  before %,d kB  after %,d kB  delta/conn %,d B%n",
+                    heap0 / 1024, heap1 / 1024, (heap1 - heap0) / n);
+            System.out.println("heap histogram (top 20) after full GC:");
+            proxy.jcmd("GC.class_histogram").lines().limit(23).forEach(System.out::println);
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    private static ChildJvm startProxy(String backendAddress) throws Exception {
+        Path cfg = Files.createTempFile("switchboard-bench", ".yaml");
+        Files.writeString(cfg, "listen: 127.0.0.1:0\npools:\n  echo:\n    backends: [" + backendAddress + "]\n"
+                + "routes:\n  - path: /\n    pool: echo\n");
+        cfg.toFile().deleteOnExit();
+        return ChildJvm.start(PROXY_JVM, "io.switchboard.Main", "switchboard listening on http://", "run", cfg.toString());
+    }
+
+    /** RSS after two full GCs, so garbage does not count. */
+    private static long settledRss(ChildJvm proxy) throws Exception {
+        proxy.jcmd("GC.run");
+        proxy.jcmd("GC.run");
+        Thread.sleep(500);
+        return proxy.rssBytes();
+    }
+
+    /** Live heap bytes: the histogram's total line after a full GC. */
+    private static long heapUsed(ChildJvm proxy) throws Exception {
+        String[] lines = proxy.jcmd("GC.class_histogram").strip().split("\n");
+        String[] total = lines[lines.length - 1].trim().split("\\s+");
+        return Long.parseLong(total[2]);
+    }
+
+    /** A minimal client handshake; returns once the 101 has been read. */
+    private static Socket open(int port, int i) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        s.setSoTimeout(10_000);
+        byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        String req = "GET /ws?i=" + i + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        OutputStream out = s.getOutputStream();
+        out.write(req.getBytes(StandardCharsets.ISO_8859_1));
+        InputStream in = s.getInputStream();
+        int matched = 0;
+        StringBuilder head = new StringBuilder();
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("proxy closed during handshake: " + head);
+            }
+            head.append((char) b);
+            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            throw new IOException("expected 101, got " + head.toString().lines().findFirst().orElse(""));
+        }
+        return s;
+    }
+}
