@@ -86,6 +86,10 @@ final class FrameScanner {
     }
 
     private void begin(FrameHeader h) {
+        if (h.payloadLength() < 0) {
+            // §5.2: the most significant bit of a 64-bit length must be 0; nothing after it can be framed
+            throw new MalformedFrameException("64-bit payload length with the top bit set");
+        }
         frame = h;
         remaining = h.payloadLength();
         if (h.opcode() == Opcode.CLOSE) {
@@ -120,6 +124,15 @@ final class FrameScanner {
         } catch (IllegalArgumentException e) {
             // a malformed Close still ends the session; the tunnel relays it as is (§7.1.5: 1005)
             return new ClosePayload(io.switchboard.ws.CloseCodes.NO_STATUS, "");
+        }
+    }
+
+    /** A header no stream can continue after; the tunnel fails the connection (RFC 6455 §7.1.7). */
+    static final class MalformedFrameException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedFrameException(String message) {
+            super(message);
         }
     }
 

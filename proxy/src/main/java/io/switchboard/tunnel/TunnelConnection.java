@@ -39,6 +39,9 @@ import io.switchboard.ws.Frames;
  * that is not finished within the close timeout ends with both sockets closed.
  */
 final class TunnelConnection implements ServerConnection {
+    /** Largest single read from a backend: bounds the buffer a busy tunnel allocates per wake-up. */
+    private static final int MAX_READ = 64 * 1024;
+
     private final ConnectionContext ctx;
     private final Socket backend;
     private final Lease lease;
@@ -95,22 +98,32 @@ final class TunnelConnection implements ServerConnection {
                 data.read(chunk);
                 relay(chunk, chunk.length, fromClient, toBackend, Side.DOWNSTREAM);
             }
+        } catch (FrameScanner.MalformedFrameException e) {
+            protocolError(Side.DOWNSTREAM);
         } catch (RuntimeException e) {
             // EOF (InsufficientDataAvailableException), reset, or our own finish() closing the socket
         }
         inputEnded(Side.DOWNSTREAM);
     }
 
-    /** Backend to client, on a second virtual thread. */
+    /**
+     * Backend to client, on a second virtual thread. An idle tunnel holds no read buffer: the
+     * thread parks on a one-byte read and sizes a buffer to what has arrived once it wakes, so
+     * memory follows traffic rather than the number of open sockets.
+     */
     private void relayUpstream() {
         try {
             relay(early, early.length, fromBackend, toClient, Side.UPSTREAM);
             InputStream in = backend.getInputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                relay(buf, n, fromBackend, toClient, Side.UPSTREAM);
+            int first;
+            while ((first = in.read()) >= 0) {
+                byte[] buf = new byte[Math.min(MAX_READ, 1 + in.available())];
+                buf[0] = (byte) first;
+                int n = buf.length > 1 ? in.read(buf, 1, buf.length - 1) : 0;
+                relay(buf, 1 + Math.max(0, n), fromBackend, toClient, Side.UPSTREAM);
             }
+        } catch (FrameScanner.MalformedFrameException e) {
+            protocolError(Side.UPSTREAM);
         } catch (IOException | RuntimeException e) {
             // reset or our own finish() closing the socket
         }
@@ -132,6 +145,12 @@ final class TunnelConnection implements ServerConnection {
                 armCloseTimer();
             }
         }
+    }
+
+    /** The peer on {@code side} sent an unframeable stream: tell it 1002 (§7.4.1), then treat it as gone. */
+    private void protocolError(Side side) {
+        LegWriter toOffender = side == Side.DOWNSTREAM ? toClient : toBackend;
+        toOffender.inject(Frames.close(CloseCodes.PROTOCOL_ERROR, "malformed frame", side == Side.UPSTREAM), false);
     }
 
     private void inputEnded(Side side) {
