@@ -105,6 +105,7 @@ public final class Main {
         Switchboard proxy;
         try {
             proxy = Switchboard.start(config);
+            LogSetup.configure(); // again: Helidon's first server start re-read the JUL configuration
         } catch (RuntimeException e) {
             err.println("switchboard: cannot start on " + config.listen() + ": " + e.getMessage());
             if (demo != null) {

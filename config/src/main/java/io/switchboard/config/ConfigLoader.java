@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * objects are ever instantiated from the file, and every value keeps its position for messages.
  */
 public final class ConfigLoader {
-    static final List<String> TOP_KEYS = List.of("listen", "pools", "routes", "timeouts");
+    static final List<String> TOP_KEYS = List.of("listen", "pools", "routes", "timeouts", "websocket");
     static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "upstream-handshake", "close", "http-read");
     private static final String EMPTY = "file is empty; expected a mapping with 'pools' and 'routes'";
 
@@ -128,15 +128,17 @@ public final class ConfigLoader {
         PoolsParser.Result pools = poolsNode == null ? new PoolsParser.Result(Map.of(), null)
                 : PoolsParser.parse(poolsNode, problems);
 
+        WebSocketPolicy websocket = WebSocketParser.parse(top.get("websocket"), "websocket", WebSocketPolicy.DEFAULTS,
+                problems);
         Node routesNode = top.required("routes");
         List<RouteConfig> routes = routesNode == null ? List.of()
-                : RoutesParser.parse(routesNode, pools.names(), problems);
+                : RoutesParser.parse(routesNode, pools.names(), websocket, problems);
 
         Timeouts timeouts = timeouts(top.get("timeouts"), problems);
         if (!problems.isEmpty()) {
             return null;
         }
-        return new ProxyConfig(source, listen, pools.pools(), routes, timeouts);
+        return new ProxyConfig(source, listen, pools.pools(), routes, timeouts, websocket);
     }
 
     private static Timeouts timeouts(Node node, Problems problems) {

@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param pools    pools by name, in file order (unmodifiable)
  * @param routes   routes in file order, at least one (unmodifiable)
  * @param timeouts time limits
+ * @param websocket the top-level WebSocket policy (each route carries its effective copy)
  */
 public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
-                          Timeouts timeouts) {
+                          Timeouts timeouts, WebSocketPolicy websocket) {
     /** {@code listen} when the YAML gives none. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
 
@@ -29,6 +30,7 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(websocket, "websocket");
         // LinkedHashMap keeps file order, which logs and status pages show.
         pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
         routes = List.copyOf(routes);
@@ -45,6 +47,12 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
                 throw new IllegalArgumentException("route " + r.index() + " names missing pool '" + r.pool() + "'");
             }
         }
+    }
+
+    /** A config with the default WebSocket policy. */
+    public ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
+                       Timeouts timeouts) {
+        this(source, listen, pools, routes, timeouts, WebSocketPolicy.DEFAULTS);
     }
 
     /**

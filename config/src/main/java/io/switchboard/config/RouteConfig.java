@@ -18,14 +18,18 @@ import java.util.Optional;
  * @param path  path prefix; starts with {@code /}
  * @param pool  name of the pool serving the route
  * @param mode  WebSocket handling, default {@link Mode#TUNNEL}
+ * @param websocket the route's effective WebSocket policy: the top-level {@code websocket} section
+ *                  with the route's own {@code websocket} keys applied over it
  */
-public record RouteConfig(int index, Optional<String> host, String path, String pool, Mode mode) {
+public record RouteConfig(int index, Optional<String> host, String path, String pool, Mode mode,
+                          WebSocketPolicy websocket) {
     /** @throws IllegalArgumentException if index is negative, path lacks its '/' or pool is blank */
     public RouteConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(websocket, "websocket");
         if (index < 0) {
             throw new IllegalArgumentException("index must be >= 0; got " + index);
         }
@@ -35,6 +39,11 @@ public record RouteConfig(int index, Optional<String> host, String path, String 
         if (pool.isBlank()) {
             throw new IllegalArgumentException("pool must not be blank");
         }
+    }
+
+    /** A route with the default WebSocket policy. */
+    public RouteConfig(int index, Optional<String> host, String path, String pool, Mode mode) {
+        this(index, host, path, pool, mode, WebSocketPolicy.DEFAULTS);
     }
 
     /**

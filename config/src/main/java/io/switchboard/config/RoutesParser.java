@@ -11,25 +11,29 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** Reads the {@code routes} section. Package-private: {@link ConfigLoader} is the entry point. */
 final class RoutesParser {
-    static final List<String> ROUTE_KEYS = List.of("path", "host", "pool", "mode");
+    static final List<String> ROUTE_KEYS = List.of("path", "host", "pool", "mode", "websocket");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_.-]+|\\[[0-9A-Fa-f:.%]+]");
     private static final Pattern HOST_WITH_PORT = Pattern.compile("([A-Za-z0-9_.-]+|\\[[0-9A-Fa-f:.%]+]):\\d+");
 
     private final Problems problems;
     private final Set<String> poolNames;
+    private final WebSocketPolicy websocket;
 
-    private RoutesParser(Problems problems, Set<String> poolNames) {
+    private RoutesParser(Problems problems, Set<String> poolNames, WebSocketPolicy websocket) {
         this.problems = problems;
         this.poolNames = poolNames;
+        this.websocket = websocket;
     }
 
     /**
      * @param poolNames every declared pool name, or null when the pools section was unusable (then
      *                  pool references are not checked, to avoid one error per route)
+     * @param websocket the top-level WebSocket policy that each route's own section refines
      * @return the routes, complete only when no problem was reported
      */
-    static List<RouteConfig> parse(Node section, Set<String> poolNames, Problems problems) {
-        return new RoutesParser(problems, poolNames).routes(section);
+    static List<RouteConfig> parse(Node section, Set<String> poolNames, WebSocketPolicy websocket,
+                                   Problems problems) {
+        return new RoutesParser(problems, poolNames, websocket).routes(section);
     }
 
     private List<RouteConfig> routes(Node section) {
@@ -65,10 +69,11 @@ final class RoutesParser {
         String pool = poolNode == null ? null : pool(poolNode, map.join("pool"));
         Node modeNode = map.get("mode");
         Mode mode = modeNode == null ? Mode.TUNNEL : mode(modeNode, map.join("mode"));
+        WebSocketPolicy policy = WebSocketParser.parse(map.get("websocket"), map.join("websocket"), websocket, problems);
         if (problems.count() > before) {
             return null;
         }
-        return new RouteConfig(index, Optional.ofNullable(host), path, pool, mode);
+        return new RouteConfig(index, Optional.ofNullable(host), path, pool, mode, policy);
     }
 
     private String path(Node node, String at) {

@@ -17,7 +17,11 @@ public final class LogSetup {
     private LogSetup() {
     }
 
-    /** Replaces the JUL root handlers. Call once, before the server starts. */
+    /**
+     * Replaces the JUL handlers. Idempotent. Call before the first server starts (to quiet its
+     * start-up) and again after it: Helidon re-reads the JUL configuration when its first server
+     * starts, which drops handlers installed earlier.
+     */
     public static void configure() {
         Logger root = Logger.getLogger("");
         for (Handler h : root.getHandlers()) {
@@ -32,6 +36,9 @@ public final class LogSetup {
         root.setLevel(Level.INFO);
 
         Logger access = Logger.getLogger("switchboard.access");
+        for (Handler h : access.getHandlers()) {
+            access.removeHandler(h);
+        }
         StreamHandler out = new StreamHandler(System.out, oneLine) {
             @Override
             public synchronized void publish(LogRecord record) {

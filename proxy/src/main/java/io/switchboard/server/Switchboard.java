@@ -1,7 +1,7 @@
 package io.switchboard.server;
 
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
@@ -36,11 +36,13 @@ public final class Switchboard implements AutoCloseable {
      */
     public static Switchboard start(ProxyConfig config) {
         Routes routes = new Routes(config, System::nanoTime);
-        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        // one delay queue for every connection's timers; cancelled timers leave it at once
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "switchboard-timers");
             t.setDaemon(true);
             return t;
         });
+        timers.setRemoveOnCancelPolicy(true);
         TunnelUpgrader upgrader = new TunnelUpgrader(routes, timers);
         Http1ConnectionSelectorConfig.Builder selector = Http1ConnectionSelector.builder().config(Http1Config.create());
         for (String spelling : TunnelUpgrader.SPELLINGS) {

@@ -8,7 +8,8 @@ import io.switchboard.ws.CloseCodes;
 /**
  * The close handshake of a tunnel, seen from the middle. A leg is <em>done</em> when its peer sent
  * a Close frame (RFC 6455 §5.5.1) or its input ended; the tunnel is over when both legs are done.
- * Also remembers who closed first and with which code, for the access log. Thread-safe.
+ * It also records which legs have been sent a Close (so none gets two) and who closed first with
+ * which code, for the access log. Thread-safe.
  */
 final class CloseTracker {
     private final Set<Side> done = EnumSet.noneOf(Side.class);
@@ -17,7 +18,7 @@ final class CloseTracker {
     private int code = CloseCodes.ABNORMAL;
 
     /**
-     * Records a Close frame from {@code from}, already relayed to the other leg.
+     * Records a Close frame from {@code from}, which the caller relays to the other leg.
      *
      * @return true when this completes the tunnel (both legs done)
      */
@@ -35,13 +36,27 @@ final class CloseTracker {
      *         away never sent one, and the other peer has not been sent one yet
      */
     synchronized boolean inputEnded(Side side, int proxyCode) {
-        boolean owesClose = !done.contains(side) && !closeSentTo.contains(side.other());
         first(side.label() + "-dropped", proxyCode);
         done.add(side);
-        if (owesClose) {
-            closeSentTo.add(side.other());
+        return closeSentTo.add(side.other());
+    }
+
+    /**
+     * Records a close the proxy starts itself (reap, idle, lifetime, drain, limits).
+     *
+     * @param by   the reason, as the access log's {@code closed-by}
+     * @param to   the legs the proxy will send a Close to
+     * @return the legs of {@code to} that had not been sent a Close yet (send only to these)
+     */
+    synchronized Set<Side> proxyClose(String by, int closeCode, Set<Side> to) {
+        first(by, closeCode);
+        Set<Side> owed = EnumSet.noneOf(Side.class);
+        for (Side side : to) {
+            if (closeSentTo.add(side)) {
+                owed.add(side);
+            }
         }
-        return owesClose;
+        return owed;
     }
 
     private void first(String who, int closeCode) {
@@ -49,10 +64,6 @@ final class CloseTracker {
             closedBy = who;
             code = closeCode;
         }
-    }
-
-    synchronized boolean isDone(Side side) {
-        return done.contains(side);
     }
 
     synchronized boolean allDone() {

@@ -1,133 +1,36 @@
 package io.switchboard.tunnel;
 
-import io.switchboard.ws.ClosePayload;
 import io.switchboard.ws.FrameHeader;
 import io.switchboard.ws.FrameHeaders;
 import io.switchboard.ws.Masking;
 import io.switchboard.ws.Opcode;
 
 /**
- * Follows frame boundaries in one direction of a tunnel without touching payloads. Tunnel mode
- * never rewrites data frames (masks stay the client's), but it must know where each frame ends so
- * the proxy can put its own control frames between frames (RFC 6455 §5.4 allows control frames
- * between fragments) and read the Close frames that pass by (§5.5.1).
+ * Follows frame boundaries in one direction of a tunnel. Tunnel mode never rewrites data frames
+ * (payloads pass through, client masks stay), but the proxy must know where each frame ends so it
+ * can put frames of its own between them (RFC 6455 §5.4 allows control frames between the
+ * fragments of a message), and it must see control frames whole: Close frames to follow the close
+ * handshake (§5.5.1) and Pong frames to recognise answers to its own heartbeat pings, which are
+ * consumed rather than forwarded.
+ *
+ * <p>So data-frame bytes stream straight to {@link Sink#data} as they arrive (header parsed in
+ * place), while a control frame (at most 125 bytes of payload, §5.5) is held until complete and
+ * handed over whole to {@link Sink#control}. A header split across reads is held too, so the
+ * output is never left inside a frame the sink has not decided to forward.
  *
  * <p>Not thread-safe: one scanner per direction, used by the thread that reads that direction.
  */
 final class FrameScanner {
-    /** RFC 6455 §5.2: 2 bytes + 8 bytes of extended length + 4 bytes of mask key at most. */
-    private static final int MAX_HEADER = 14;
+    /** Receives what the scanner finds, in stream order. */
+    interface Sink {
+        /** Bytes of a data frame (header included), to pass through; {@code endsFrame} when they end it. */
+        void data(byte[] b, int off, int len, boolean endsFrame);
 
-    private final byte[] partialHeader = new byte[MAX_HEADER];
-    private int partialLength;
-    private FrameHeader frame;
-    private long remaining;
-    private byte[] closeBytes;
-    private int closeLength;
-    private ClosePayload completedClose;
-    private int completedOpcode = -1;
-    private long frames;
-    private long bytes;
-
-    /**
-     * Consumes bytes up to the end of the first frame that completes in the range, or the whole
-     * range when none does.
-     *
-     * @return how many bytes of the range were consumed (at least 1 when {@code len > 0})
-     */
-    int advance(byte[] b, int off, int len) {
-        completedOpcode = -1;
-        completedClose = null;
-        int pos = off;
-        int end = off + len;
-        while (pos < end) {
-            if (frame == null) {
-                int used = readHeader(b, pos, end - pos);
-                pos += used;
-                if (frame == null) {
-                    break; // header still incomplete: every byte went into partialHeader
-                }
-            }
-            int n = (int) Math.min(remaining, end - pos);
-            if (closeBytes != null) {
-                captureClose(b, pos, n);
-            }
-            pos += n;
-            remaining -= n;
-            if (remaining == 0) {
-                completeFrame();
-                break;
-            }
-        }
-        bytes += pos - off;
-        return pos - off;
+        /** A whole control frame: its wire bytes, its opcode and its unmasked payload. */
+        void control(int opcode, byte[] frame, byte[] payload);
     }
 
-    /** Parses a header in place when it is whole in the range, else accumulates it. */
-    private int readHeader(byte[] b, int off, int len) {
-        if (partialLength == 0) {
-            FrameHeader h = FrameHeaders.parse(b, off, len);
-            if (h != null) {
-                begin(h);
-                return h.headerLength();
-            }
-        }
-        int take = Math.min(MAX_HEADER - partialLength, len);
-        System.arraycopy(b, off, partialHeader, partialLength, take);
-        FrameHeader h = FrameHeaders.parse(partialHeader, 0, partialLength + take);
-        if (h == null) {
-            partialLength += take;
-            return take;
-        }
-        int used = h.headerLength() - partialLength;
-        partialLength = 0;
-        begin(h);
-        return used;
-    }
-
-    private void begin(FrameHeader h) {
-        if (h.payloadLength() < 0) {
-            // §5.2: the most significant bit of a 64-bit length must be 0; nothing after it can be framed
-            throw new MalformedFrameException("64-bit payload length with the top bit set");
-        }
-        frame = h;
-        remaining = h.payloadLength();
-        if (h.opcode() == Opcode.CLOSE) {
-            // a tunnel does not police sizes; capture at most what a legal Close carries (§5.5)
-            closeBytes = new byte[(int) Math.min(125, h.payloadLength())];
-            closeLength = 0;
-        }
-    }
-
-    private void captureClose(byte[] b, int off, int n) {
-        int take = Math.min(n, closeBytes.length - closeLength);
-        System.arraycopy(b, off, closeBytes, closeLength, take);
-        closeLength += take;
-    }
-
-    private void completeFrame() {
-        completedOpcode = frame.opcode();
-        frames++;
-        if (closeBytes != null) {
-            if (frame.masked()) {
-                Masking.unmask(closeBytes, 0, closeLength, frame.maskKey(), 0);
-            }
-            completedClose = parseClose(closeBytes, closeLength);
-            closeBytes = null;
-        }
-        frame = null;
-    }
-
-    private static ClosePayload parseClose(byte[] payload, int length) {
-        try {
-            return ClosePayload.parse(payload, 0, length);
-        } catch (IllegalArgumentException e) {
-            // a malformed Close still ends the session; the tunnel relays it as is (§7.1.5: 1005)
-            return new ClosePayload(io.switchboard.ws.CloseCodes.NO_STATUS, "");
-        }
-    }
-
-    /** A header no stream can continue after; the tunnel fails the connection (RFC 6455 §7.1.7). */
+    /** A header no stream can continue after; the tunnel fails the connection (§7.1.7). */
     static final class MalformedFrameException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -136,19 +39,163 @@ final class FrameScanner {
         }
     }
 
-    /** True between frames: a control frame may be written now without corrupting the stream. */
-    boolean atBoundary() {
-        return frame == null && partialLength == 0;
+    /** A frame or message over the configured limit, seen in its header before any payload (1009, §7.4.1). */
+    static final class TooBigException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooBigException(String message) {
+            super(message);
+        }
     }
 
-    /** The opcode of the frame the last {@link #advance} completed, or -1. */
-    int completedOpcode() {
-        return completedOpcode;
+    private final long maxFrameSize;
+    private final long maxMessageSize;
+    private final byte[] partialHeader = new byte[FrameHeaders.MAX_HEADER_LENGTH];
+    private int partialLength;
+    private boolean headerStraddled;
+    private FrameHeader frame;
+    private long remaining;
+    private byte[] held;
+    private int heldLength;
+    private long messageSize;
+    private long frames;
+    private long bytes;
+
+    /**
+     * @param maxFrameSize   largest data-frame payload accepted, 0 for no limit
+     * @param maxMessageSize largest message (all fragments) accepted, 0 for no limit
+     */
+    FrameScanner(long maxFrameSize, long maxMessageSize) {
+        this.maxFrameSize = maxFrameSize;
+        this.maxMessageSize = maxMessageSize;
     }
 
-    /** The Close payload when the last {@link #advance} completed a Close frame, else null. */
-    ClosePayload completedClose() {
-        return completedClose;
+    /** A scanner without size limits. */
+    FrameScanner() {
+        this(0, 0);
+    }
+
+    /**
+     * Scans {@code len} bytes and reports what they hold to {@code sink}.
+     *
+     * @throws MalformedFrameException for a length with its top bit set
+     * @throws TooBigException         for a frame or message over the limits
+     */
+    void feed(byte[] b, int off, int len, Sink sink) {
+        int end = off + len;
+        int pos = off;
+        int runStart = -1; // start of a run of pass-through bytes not yet given to the sink
+        while (pos < end) {
+            if (frame == null) {
+                int headerStart = pos;
+                pos = readHeader(b, pos, end);
+                if (frame == null) {
+                    break; // header incomplete: held in partialHeader until the next read
+                }
+                if (held != null || headerStraddled) {
+                    runStart = flush(sink, b, runStart, headerStart, false);
+                }
+                if (held == null && headerStraddled) {
+                    sink.data(partialHeader, 0, frame.headerLength(), false);
+                } else if (held == null && runStart < 0) {
+                    runStart = headerStart;
+                }
+            }
+            if (held == null && runStart < 0) {
+                runStart = pos; // the payload of a data frame begun in an earlier read
+            }
+            int n = (int) Math.min(remaining, end - pos);
+            if (held != null) {
+                System.arraycopy(b, pos, held, heldLength, n);
+                heldLength += n;
+            }
+            pos += n;
+            remaining -= n;
+            if (remaining == 0) {
+                runStart = completeFrame(sink, b, runStart, pos);
+            }
+        }
+        flush(sink, b, runStart, pos, false);
+        bytes += len;
+    }
+
+    /** Returns the position after the header, with {@link #frame} set, or {@code end} when incomplete. */
+    private int readHeader(byte[] b, int pos, int end) {
+        FrameHeader h;
+        int used;
+        headerStraddled = false;
+        if (partialLength == 0 && (h = FrameHeaders.parse(b, pos, end - pos)) != null) {
+            used = h.headerLength();
+        } else {
+            int take = Math.min(partialHeader.length - partialLength, end - pos);
+            System.arraycopy(b, pos, partialHeader, partialLength, take);
+            h = FrameHeaders.parse(partialHeader, 0, partialLength + take);
+            if (h == null) {
+                partialLength += take;
+                return end;
+            }
+            used = h.headerLength() - partialLength;
+            partialLength = 0;
+            headerStraddled = true; // the whole header now sits in partialHeader
+        }
+        begin(h);
+        if (held != null) {
+            System.arraycopy(headerStraddled ? partialHeader : b, headerStraddled ? 0 : pos, held, 0, h.headerLength());
+            heldLength = h.headerLength();
+        }
+        return pos + used;
+    }
+
+    private void begin(FrameHeader h) {
+        if (h.payloadLength() < 0) {
+            // §5.2: the most significant bit of a 64-bit length must be 0; nothing after it can be framed
+            throw new MalformedFrameException("64-bit payload length with the top bit set");
+        }
+        boolean control = Opcode.isControl(h.opcode());
+        if (!control) {
+            checkLimits(h);
+        }
+        frame = h;
+        remaining = h.payloadLength();
+        // a control frame over 125 bytes is illegal (§5.5); pass it through rather than hold it
+        held = control && h.payloadLength() <= FrameHeaders.MAX_CONTROL_PAYLOAD
+                ? new byte[(int) (h.headerLength() + h.payloadLength())] : null;
+    }
+
+    private void checkLimits(FrameHeader h) {
+        if (maxFrameSize > 0 && h.payloadLength() > maxFrameSize) {
+            throw new TooBigException("frame of " + h.payloadLength() + " bytes exceeds max-frame-size " + maxFrameSize);
+        }
+        messageSize = h.opcode() == Opcode.CONTINUATION ? messageSize + h.payloadLength() : h.payloadLength();
+        if (maxMessageSize > 0 && messageSize > maxMessageSize) {
+            throw new TooBigException("message of " + messageSize + "+ bytes exceeds max-message-size " + maxMessageSize);
+        }
+    }
+
+    private int completeFrame(Sink sink, byte[] b, int runStart, int pos) {
+        frames++;
+        FrameHeader h = frame;
+        frame = null;
+        if (held == null) {
+            return flush(sink, b, runStart, pos, true);
+        }
+        byte[] wire = held;
+        held = null;
+        byte[] payload = new byte[(int) h.payloadLength()];
+        System.arraycopy(wire, h.headerLength(), payload, 0, payload.length);
+        if (h.masked()) {
+            Masking.unmask(payload, 0, payload.length, h.maskKey(), 0);
+        }
+        sink.control(h.opcode(), wire, payload);
+        return -1;
+    }
+
+    /** Gives the pending run {@code [runStart, to)} to the sink; returns the new run start (-1). */
+    private static int flush(Sink sink, byte[] b, int runStart, int to, boolean endsFrame) {
+        if (runStart >= 0 && (to > runStart || endsFrame)) {
+            sink.data(b, runStart, to - runStart, endsFrame);
+        }
+        return -1;
     }
 
     /** Frames completed so far. */
@@ -156,7 +203,7 @@ final class FrameScanner {
         return frames;
     }
 
-    /** Bytes consumed so far. */
+    /** Bytes scanned so far. */
     long bytes() {
         return bytes;
     }

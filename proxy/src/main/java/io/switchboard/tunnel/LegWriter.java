@@ -5,17 +5,23 @@ import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The output side of one leg of a tunnel. Relay bytes and proxy-originated control frames share
- * it, so a lock serialises them and injected frames wait for a frame boundary: a control frame
- * written inside another frame would corrupt the stream (RFC 6455 §5.4).
+ * The output side of one leg of a tunnel. Relayed data bytes, relayed control frames and the
+ * proxy's own frames (heartbeat pings, Close frames) share it, so a lock serialises them, and a
+ * whole frame only goes out at a frame boundary: a control frame written inside another frame
+ * would corrupt the stream (RFC 6455 §5.4). Frames that arrive mid-frame wait in a small queue
+ * that the relay flushes as soon as the current frame ends.
  *
- * <p>A write that fails marks the leg dead and is not retried; later writes are dropped, because
- * the relay must keep reading the other leg to finish its close handshake (§7.1.2).
+ * <p>Once a Close frame has gone out, nothing more is written: an endpoint that sent Close must
+ * not send data (§5.5.1), and the other peer's late frames have nowhere to go. A write that fails
+ * marks the leg dead and later writes are dropped, because the relay must keep reading the other
+ * leg to finish its close handshake (§7.1.2).
  */
 abstract class LegWriter {
     private final ReentrantLock lock = new ReentrantLock();
-    private final ArrayDeque<byte[]> pending = new ArrayDeque<>(0);
+    private ArrayDeque<byte[]> pending;
     private boolean atBoundary = true;
+    private byte[] close;          // the Close frame, once one is sent or queued
+    private boolean closeOnWire;   // it has been written: drop everything after it
     private volatile boolean dead;
 
     /** Writes bytes to the socket; blocking, so TCP's backpressure reaches the reader. */
@@ -25,47 +31,74 @@ abstract class LegWriter {
     abstract void closeSocket();
 
     /**
-     * Relays bytes that the direction's scanner has consumed.
+     * Relays bytes of a data frame.
      *
-     * @param endsAtBoundary whether the stream is between frames after these bytes
+     * @param endsFrame whether these bytes end the frame (the stream is then between frames)
      */
-    final void relay(byte[] b, int off, int len, boolean endsAtBoundary) {
+    final void relay(byte[] b, int off, int len, boolean endsFrame) {
         lock.lock();
         try {
-            write(b, off, len);
-            atBoundary = endsAtBoundary;
-            while (atBoundary && !pending.isEmpty()) {
-                byte[] frame = pending.poll();
-                write(frame, 0, frame.length);
+            if (!closeOnWire) {
+                write(b, off, len);
             }
+            atBoundary = endsFrame;
+            flushPending();
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Sends a complete control frame of the proxy's own at the next frame boundary.
+     * Sends a whole control frame: now when the stream is between frames, otherwise as soon as
+     * the current frame ends.
      *
-     * @param frame a whole frame
-     * @param waitForBoundary when false and the stream is inside a frame, the frame is dropped
-     *        (used when the relay feeding this leg has ended and no boundary will come)
-     * @return true when written now or queued
+     * @param frame   the frame's wire bytes
+     * @param isClose whether it is a Close frame (nothing is written after one)
+     * @return false when it was dropped because a Close already went out
      */
-    final boolean inject(byte[] frame, boolean waitForBoundary) {
+    final boolean send(byte[] frame, boolean isClose) {
         lock.lock();
         try {
+            if (close != null) {
+                return false;
+            }
+            if (isClose) {
+                close = frame;
+            }
             if (atBoundary) {
-                write(frame, 0, frame.length);
-                return !dead;
-            }
-            if (waitForBoundary) {
+                emit(frame);
+            } else {
+                if (pending == null) {
+                    pending = new ArrayDeque<>(2);
+                }
                 pending.add(frame);
-                return true;
             }
-            return false;
+            return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** True while the stream is inside a frame (a Close sent now would wait for its end). */
+    final boolean isMidFrame() {
+        lock.lock();
+        try {
+            return !atBoundary;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // queued frames are written in order; the Close, if any, is last because nothing is queued after it
+    private void flushPending() {
+        while (atBoundary && pending != null && !pending.isEmpty()) {
+            emit(pending.poll());
+        }
+    }
+
+    private void emit(byte[] frame) {
+        write(frame, 0, frame.length);
+        closeOnWire |= frame == close;
     }
 
     private void write(byte[] b, int off, int len) {

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,61 +20,75 @@ import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
 import io.switchboard.balance.Lease;
+import io.switchboard.config.WebSocketPolicy;
+import io.switchboard.heartbeat.LegHeartbeat;
 import io.switchboard.log.AccessLog;
 import io.switchboard.ws.CloseCodes;
 import io.switchboard.ws.ClosePayload;
 import io.switchboard.ws.Frames;
+import io.switchboard.ws.Opcode;
 
 /**
- * One established WebSocket tunnel: frames flow both ways, byte for byte, while a
- * {@link FrameScanner} per direction tracks frame boundaries and Close frames.
+ * One established WebSocket tunnel: data frames flow both ways byte for byte while a
+ * {@link FrameScanner} per direction tracks frame boundaries and hands over control frames whole.
  *
- * <p>Threads: the downstream-to-upstream relay runs on the connection's own virtual thread (the
- * one Helidon calls {@link #handle} on), the upstream-to-downstream relay on a second virtual
- * thread. Both use blocking I/O, so a slow reader slows only its own writer (TCP backpressure) and
- * never another connection.
+ * <p>Threads: the client-to-backend relay runs on the connection's own virtual thread (the one
+ * Helidon calls {@link #handle} on), the backend-to-client relay on a second virtual thread. Both
+ * use blocking I/O, so a slow reader slows only its own writer (TCP backpressure) and never
+ * another connection. {@link Liveness} adds heartbeats, the idle limit and the lifetime limit.
  *
  * <p>Closing (RFC 6455 §7): a Close frame from either peer is relayed and the other peer's reply
  * relayed back; once both legs are done both sockets close. A peer that drops TCP without a Close
- * makes the proxy send one to the other peer itself: 1014 (bad gateway) to the client when the
- * backend dropped, 1001 (going away) to the backend when the client dropped. A close handshake
- * that is not finished within the close timeout ends with both sockets closed.
+ * makes the proxy send one to the other peer: 1014 (bad gateway) to the client when the backend
+ * dropped, 1001 (going away) to the backend when the client dropped. A peer that stops answering
+ * heartbeats is reaped: its socket is closed at once and the other peer gets 1014 "upstream
+ * timeout" (backend reaped) or 1001 "downstream timeout" (client reaped). Idle and lifetime limits
+ * close both legs with 1001. A client frame over the size limits gets 1009 (the backend 1001), an
+ * unframeable stream 1002. A close handshake not finished within the close timeout ends with both
+ * sockets closed.
  */
 final class TunnelConnection implements ServerConnection {
     /** Largest single read from a backend: bounds the buffer a busy tunnel allocates per wake-up. */
     private static final int MAX_READ = 64 * 1024;
 
     private final ConnectionContext ctx;
-    private final Socket backend;
+    private final Socket backendSocket;
     private final Lease lease;
     private final byte[] early;
     private final ScheduledExecutorService timers;
     private final Duration closeTimeout;
     private final String logPrefix;
-    private final FrameScanner fromClient = new FrameScanner();
-    private final FrameScanner fromBackend = new FrameScanner();
+    private final Leg client;
+    private final Leg backend;
+    private final Liveness liveness;
     private final CloseTracker close = new CloseTracker();
     private final AtomicBoolean finished = new AtomicBoolean();
-    private final LegWriter toClient;
-    private final LegWriter toBackend;
     private volatile ScheduledFuture<?> closeTimer;
+    private volatile long lastData;
+    private volatile long readAt;
 
     TunnelConnection(ConnectionContext ctx, UpstreamDialer.Upgraded up, ScheduledExecutorService timers,
-                     Duration closeTimeout, String logPrefix) throws IOException {
+                     Duration closeTimeout, WebSocketPolicy policy, String logPrefix) throws IOException {
+        long now = System.nanoTime();
         this.ctx = ctx;
-        this.backend = up.socket();
+        this.backendSocket = up.socket();
         this.lease = up.lease();
         this.early = up.head().leftover();
         this.timers = timers;
         this.closeTimeout = closeTimeout;
         this.logPrefix = logPrefix;
-        this.toClient = new ClientWriter(ctx);
-        this.toBackend = new BackendWriter(backend, backend.getOutputStream());
+        this.client = new Leg(Side.DOWNSTREAM, new ClientWriter(ctx),
+                new FrameScanner(policy.maxFrameSize(), policy.maxMessageSize()), policy.downstream(), now);
+        this.backend = new Leg(Side.UPSTREAM, new BackendWriter(backendSocket, backendSocket.getOutputStream()),
+                new FrameScanner(), policy.upstream(), now);
+        this.liveness = new Liveness(timers, this, policy, now);
+        this.lastData = now;
     }
 
     @Override
     public void handle(Limit limit) throws InterruptedException {
         long started = System.nanoTime();
+        liveness.start();
         Future<?> upstream = ctx.executor().submit(this::relayUpstream);
         relayDownstream();
         try {
@@ -83,23 +99,27 @@ final class TunnelConnection implements ServerConnection {
         finish();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         AccessLog.log(logPrefix + " duration=" + millis + "ms"
-                + " up=" + fromClient.bytes() + "B/" + fromClient.frames() + "f"
-                + " down=" + fromBackend.bytes() + "B/" + fromBackend.frames() + "f"
-                + " close=" + close.code() + " closed-by=" + close.closedBy());
+                + " up=" + client.in.bytes() + "B/" + client.in.frames() + "f"
+                + " down=" + backend.in.bytes() + "B/" + backend.in.frames() + "f"
+                + " close=" + close.code() + " closed-by=" + close.closedBy()
+                + " rtt-client=" + client.rtt() + " rtt-backend=" + backend.rtt());
     }
 
     /** Client to backend, on the connection's thread. */
     private void relayDownstream() {
+        Forward forward = new Forward(client, backend);
         try {
             DataReader reader = ctx.dataReader();
             while (!finished.get()) {
                 BufferData data = reader.readBuffer();
                 byte[] chunk = new byte[data.available()];
                 data.read(chunk);
-                relay(chunk, chunk.length, fromClient, toBackend, Side.DOWNSTREAM);
+                forward.bytes(chunk, chunk.length);
             }
+        } catch (FrameScanner.TooBigException e) {
+            failLeg(Side.DOWNSTREAM, CloseCodes.TOO_BIG, "message too big", "too-big");
         } catch (FrameScanner.MalformedFrameException e) {
-            protocolError(Side.DOWNSTREAM);
+            failLeg(Side.DOWNSTREAM, CloseCodes.PROTOCOL_ERROR, "malformed frame", "protocol-error");
         } catch (RuntimeException e) {
             // EOF (InsufficientDataAvailableException), reset, or our own finish() closing the socket
         }
@@ -112,60 +132,114 @@ final class TunnelConnection implements ServerConnection {
      * memory follows traffic rather than the number of open sockets.
      */
     private void relayUpstream() {
+        Forward forward = new Forward(backend, client);
         try {
-            relay(early, early.length, fromBackend, toClient, Side.UPSTREAM);
-            InputStream in = backend.getInputStream();
+            if (early.length > 0) {
+                forward.bytes(early, early.length);
+            }
+            InputStream in = backendSocket.getInputStream();
             int first;
             while ((first = in.read()) >= 0) {
                 byte[] buf = new byte[Math.min(MAX_READ, 1 + in.available())];
                 buf[0] = (byte) first;
                 int n = buf.length > 1 ? in.read(buf, 1, buf.length - 1) : 0;
-                relay(buf, 1 + Math.max(0, n), fromBackend, toClient, Side.UPSTREAM);
+                forward.bytes(buf, 1 + Math.max(0, n));
             }
         } catch (FrameScanner.MalformedFrameException e) {
-            protocolError(Side.UPSTREAM);
+            failLeg(Side.UPSTREAM, CloseCodes.PROTOCOL_ERROR, "malformed frame", "protocol-error");
         } catch (IOException | RuntimeException e) {
             // reset or our own finish() closing the socket
         }
         inputEnded(Side.UPSTREAM);
     }
 
-    private void relay(byte[] b, int len, FrameScanner scanner, LegWriter out, Side from) {
-        int off = 0;
-        while (off < len) {
-            int n = scanner.advance(b, off, len - off);
-            ClosePayload cp = scanner.completedClose();
+    /** Relays what one peer sends to the other: the {@link FrameScanner.Sink} of one direction. */
+    private final class Forward implements FrameScanner.Sink {
+        private final Leg from;
+        private final Leg to;
+
+        Forward(Leg from, Leg to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        void bytes(byte[] b, int len) {
+            long now = System.nanoTime();
+            readAt = now;
+            if (from.heartbeat != null) {
+                from.heartbeat.heard(now);
+            }
+            from.in.feed(b, 0, len, this);
+        }
+
+        @Override
+        public void data(byte[] b, int off, int len, boolean endsFrame) {
+            lastData = readAt;
+            to.out.relay(b, off, len, endsFrame);
+        }
+
+        @Override
+        public void control(int opcode, byte[] frame, byte[] payload) {
+            if (opcode == Opcode.PONG && isOwnPong(payload)) {
+                return; // the answer to the proxy's own heartbeat: consumed, never forwarded
+            }
+            if (opcode != Opcode.CLOSE) {
+                to.out.send(frame, false); // the peers' own pings and pongs pass through untouched
+                return;
+            }
             // recorded before relaying: the reply may come back before this thread runs again
-            boolean complete = cp != null && close.closeFrame(from, cp.code());
-            out.relay(b, off, n, scanner.atBoundary());
-            off += n;
+            boolean complete = close.closeFrame(from.side, closeCode(payload));
+            to.out.send(frame, true);
             if (complete) {
                 finish();
-            } else if (cp != null) {
+            } else {
                 armCloseTimer();
             }
         }
+
+        private boolean isOwnPong(byte[] payload) {
+            return from.heartbeat != null ? from.heartbeat.pong(payload, readAt) : LegHeartbeat.isOwn(payload);
+        }
     }
 
-    /** The peer on {@code side} sent an unframeable stream: tell it 1002 (§7.4.1), then treat it as gone. */
-    private void protocolError(Side side) {
-        LegWriter toOffender = side == Side.DOWNSTREAM ? toClient : toBackend;
-        toOffender.inject(Frames.close(CloseCodes.PROTOCOL_ERROR, "malformed frame", side == Side.UPSTREAM), false);
+    private static int closeCode(byte[] payload) {
+        try {
+            return ClosePayload.parse(payload, 0, payload.length).code();
+        } catch (IllegalArgumentException e) {
+            return CloseCodes.NO_STATUS; // malformed; the tunnel relays it as is and logs 1005
+        }
+    }
+
+    /** The peer on {@code side} broke a rule: it gets {@code code}, the other peer 1001. */
+    private void failLeg(Side side, int code, String reason, String by) {
+        Leg offender = leg(side);
+        Leg other = leg(side.other());
+        Set<Side> owed = close.proxyClose(by, code, EnumSet.of(side, side.other()));
+        if (owed.contains(side)) {
+            offender.out.send(Frames.close(code, reason, offender.masks()), true);
+        }
+        if (owed.contains(side.other())) {
+            other.out.send(Frames.close(CloseCodes.GOING_AWAY, reason + " from the other side", other.masks()), true);
+        }
+        armCloseTimer();
     }
 
     private void inputEnded(Side side) {
         if (finished.get()) {
             return;
         }
-        boolean toBackendSide = side == Side.DOWNSTREAM;
-        int code = toBackendSide ? CloseCodes.GOING_AWAY : CloseCodes.BAD_GATEWAY;
+        boolean toBackend = side == Side.DOWNSTREAM;
+        int code = toBackend ? CloseCodes.GOING_AWAY : CloseCodes.BAD_GATEWAY;
         if (close.inputEnded(side, code)) {
-            LegWriter target = toBackendSide ? toBackend : toClient;
-            String reason = toBackendSide ? "downstream went away" : "upstream went away";
-            // frames toward a backend are masked, toward a client not (RFC 6455 §5.1)
-            boolean sent = target.inject(Frames.close(code, reason, toBackendSide), false);
-            if (!sent || target.isDead()) {
-                finish(); // mid-frame or the other peer is gone too: only a TCP close is left
+            Leg target = leg(side.other());
+            String reason = toBackend ? "downstream went away" : "upstream went away";
+            if (target.out.isMidFrame()) {
+                finish(); // the dead peer left the other stream inside a frame: only a TCP close is left
+                return;
+            }
+            target.out.send(Frames.close(code, reason, target.masks()), true);
+            if (target.out.isDead()) {
+                finish();
                 return;
             }
         }
@@ -176,24 +250,72 @@ final class TunnelConnection implements ServerConnection {
         }
     }
 
+    /** Heartbeat: sends a ping to {@code leg} (from the scheduler: the write runs on its own virtual thread). */
+    void ping(Leg leg, byte[] payload) {
+        byte[] frame = Frames.control(Opcode.PING, payload, leg.masks());
+        Thread.startVirtualThread(() -> leg.out.send(frame, false));
+    }
+
+    /** Heartbeat timeout: the peer on {@code side} is gone; close its socket, tell the other peer. */
+    void reap(Side side) {
+        boolean clientDead = side == Side.DOWNSTREAM;
+        int code = clientDead ? CloseCodes.GOING_AWAY : CloseCodes.BAD_GATEWAY;
+        String reason = clientDead ? "downstream timeout" : "upstream timeout";
+        Leg live = leg(side.other());
+        Set<Side> owed = close.proxyClose(side.label() + "-reaped", code, EnumSet.of(side, side.other()));
+        leg(side).out.closeSocket();
+        if (owed.contains(live.side)) {
+            Thread.startVirtualThread(() -> live.out.send(Frames.close(code, reason, live.masks()), true));
+        }
+        armCloseTimer();
+    }
+
+    /** Closes both legs with {@code code} (idle, lifetime, drain); replies are awaited up to the close timeout. */
+    void closeBoth(int code, String reason, String by) {
+        Set<Side> owed = close.proxyClose(by, code, EnumSet.allOf(Side.class));
+        for (Side side : owed) {
+            Leg leg = leg(side);
+            Thread.startVirtualThread(() -> leg.out.send(Frames.close(code, reason, leg.masks()), true));
+        }
+        armCloseTimer();
+    }
+
     private void armCloseTimer() {
         if (closeTimer == null && !finished.get()) {
             closeTimer = timers.schedule(this::finish, closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    /** Ends the tunnel: both sockets closed, the backend slot released. Idempotent. */
+    /** Ends the tunnel: both sockets closed, timers cancelled, the backend slot released. Idempotent. */
     private void finish() {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
+        liveness.stop();
         ScheduledFuture<?> timer = closeTimer;
         if (timer != null) {
             timer.cancel(false);
         }
-        toBackend.closeSocket();
-        toClient.closeSocket();
+        backend.out.closeSocket();
+        client.out.closeSocket();
         lease.close();
+    }
+
+    Leg client() {
+        return client;
+    }
+
+    Leg backend() {
+        return backend;
+    }
+
+    private Leg leg(Side side) {
+        return side == Side.DOWNSTREAM ? client : backend;
+    }
+
+    /** When a data frame last moved, either way ({@link System#nanoTime()}). */
+    long lastData() {
+        return lastData;
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
 import io.switchboard.config.Timeouts;
+import io.switchboard.config.WebSocketPolicy;
 import io.switchboard.log.AccessLog;
 import io.switchboard.route.RequestInfo;
 import io.switchboard.route.RouteTarget;
@@ -86,13 +87,14 @@ public final class TunnelUpgrader implements Http1Upgrader {
         return switch (outcome) {
             case UpstreamDialer.Failed f -> refuse(ctx, request, f.status(), f.reason(), "");
             case UpstreamDialer.Answered a -> relayRefusal(ctx, a, prefix);
-            case UpstreamDialer.Upgraded u -> open(ctx, u, prefix + " backend=" + u.backend().id());
+            case UpstreamDialer.Upgraded u -> open(ctx, u, target.route().websocket(), prefix + " backend=" + u.backend().id());
         };
     }
 
-    private ServerConnection open(ConnectionContext ctx, UpstreamDialer.Upgraded up, String prefix) {
+    private ServerConnection open(ConnectionContext ctx, UpstreamDialer.Upgraded up, WebSocketPolicy policy,
+                                  String prefix) {
         try {
-            TunnelConnection tunnel = new TunnelConnection(ctx, up, timers, timeouts.close(), prefix);
+            TunnelConnection tunnel = new TunnelConnection(ctx, up, timers, timeouts.close(), policy, prefix);
             // the 101 goes verbatim (subprotocol and extensions as the backend chose them)
             HttpErrors.write(ctx, up.head().raw());
             return tunnel;

@@ -35,65 +35,96 @@ class FrameScannerTest {
         return s.toByteArray();
     }
 
-    /** Feeds the stream in pieces of {@code piece} bytes; returns the offsets where frames ended. */
-    private static List<Integer> boundaries(byte[] stream, int piece, List<ClosePayload> closes) {
-        FrameScanner scanner = new FrameScanner();
-        List<Integer> ends = new ArrayList<>();
-        int consumedTotal = 0;
-        for (int start = 0; start < stream.length; start += piece) {
-            int len = Math.min(piece, stream.length - start);
-            int off = start;
-            while (off < start + len) {
-                int n = scanner.advance(stream, off, start + len - off);
-                assertThat(n).isPositive();
-                off += n;
-                consumedTotal += n;
-                if (scanner.completedOpcode() >= 0) {
-                    assertThat(scanner.atBoundary()).isTrue();
-                    ends.add(consumedTotal);
-                }
-                if (scanner.completedClose() != null) {
-                    closes.add(scanner.completedClose());
-                }
+    /** Rebuilds the output the way a relay would, and remembers where frames ended and what was held. */
+    private static final class Recorder implements FrameScanner.Sink {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final List<Integer> frameEnds = new ArrayList<>();
+        final List<String> controls = new ArrayList<>();
+        boolean midFrame;
+
+        @Override
+        public void data(byte[] b, int off, int len, boolean endsFrame) {
+            out.write(b, off, len);
+            midFrame = !endsFrame;
+            if (endsFrame) {
+                frameEnds.add(out.size());
             }
+        }
+
+        @Override
+        public void control(int opcode, byte[] frame, byte[] payload) {
+            assertThat(midFrame).as("control frames come between data frames only").isFalse();
+            out.writeBytes(frame);
+            frameEnds.add(out.size());
+            controls.add(opcode == Opcode.CLOSE
+                    ? "close " + ClosePayload.parse(payload, 0, payload.length)
+                    : Opcode.name(opcode) + " " + new String(payload, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static Recorder scanInPieces(byte[] stream, int piece) {
+        FrameScanner scanner = new FrameScanner();
+        Recorder r = new Recorder();
+        for (int start = 0; start < stream.length; start += piece) {
+            scanner.feed(stream, start, Math.min(piece, stream.length - start), r);
         }
         assertThat(scanner.bytes()).isEqualTo(stream.length);
         assertThat(scanner.frames()).isEqualTo(5);
-        return ends;
+        return r;
     }
 
     @Test
-    void findsTheSameBoundariesHoweverTheStreamIsCut() {
+    void relaysEveryByteInOrderAndFindsTheSameFramesHoweverTheStreamIsCut() {
         byte[] stream = stream();
-        List<ClosePayload> closes = new ArrayList<>();
-        List<Integer> whole = boundaries(stream, stream.length, closes);
-        assertThat(whole).hasSize(5).last().isEqualTo(stream.length);
+        Recorder whole = scanInPieces(stream, stream.length);
+        assertThat(whole.out.toByteArray()).isEqualTo(stream);
+        assertThat(whole.frameEnds).hasSize(5).last().isEqualTo(stream.length);
+        assertThat(whole.controls).hasSize(2);
+        assertThat(whole.controls.get(0)).isEqualTo("PING hi");
+        assertThat(whole.controls.get(1)).contains("4001").contains("bye");
         for (int piece : new int[] {1, 2, 3, 7, 13, 14, 100, 8192}) {
-            assertThat(boundaries(stream, piece, closes)).as("piece %d", piece).isEqualTo(whole);
+            Recorder r = scanInPieces(stream, piece);
+            assertThat(r.out.toByteArray()).as("piece %d", piece).isEqualTo(stream);
+            assertThat(r.frameEnds).as("piece %d", piece).isEqualTo(whole.frameEnds);
+            assertThat(r.controls).as("piece %d", piece).isEqualTo(whole.controls);
         }
-        // the masked Close is unmasked for reading, code and reason intact, every time
-        assertThat(closes).hasSize(9).allSatisfy(c -> {
-            assertThat(c.code()).isEqualTo(4001);
-            assertThat(c.reason()).isEqualTo("bye");
-        });
     }
 
     @Test
-    void isInsideAFrameUntilItsLastByte() {
-        byte[] f = frame(true, Opcode.TEXT, 10, false);
+    void emitsNothingOfAFrameWhoseHeaderIsIncomplete() {
+        byte[] f = frame(true, Opcode.BINARY, 300, true); // 2 + 2 + 4 header bytes
+        Recorder r = new Recorder();
         FrameScanner scanner = new FrameScanner();
-        assertThat(scanner.advance(f, 0, 5)).isEqualTo(5);
-        assertThat(scanner.atBoundary()).isFalse();
-        assertThat(scanner.completedOpcode()).isEqualTo(-1);
-        assertThat(scanner.advance(f, 5, f.length - 5)).isEqualTo(f.length - 5);
-        assertThat(scanner.atBoundary()).isTrue();
-        assertThat(scanner.completedOpcode()).isEqualTo(Opcode.TEXT);
+        scanner.feed(f, 0, 5, r);
+        assertThat(r.out.size()).isZero();
+        assertThat(r.midFrame).isFalse();
+        scanner.feed(f, 5, 10, r);
+        assertThat(r.out.size()).isEqualTo(15);
+        assertThat(r.midFrame).isTrue();
+        scanner.feed(f, 15, f.length - 15, r);
+        assertThat(r.out.toByteArray()).isEqualTo(f);
+        assertThat(r.midFrame).isFalse();
+    }
+
+    @Test
+    void refusesOversizeFramesAndMessagesBeforeTheirPayload() {
+        Recorder r = new Recorder();
+        byte[] big = frame(true, Opcode.BINARY, 2000, true);
+        assertThatThrownBy(() -> new FrameScanner(1000, 0).feed(big, 0, big.length, r))
+                .isInstanceOf(FrameScanner.TooBigException.class);
+        assertThat(r.out.size()).isZero();
+        FrameScanner messages = new FrameScanner(0, 1500);
+        byte[] first = frame(false, Opcode.TEXT, 1000, true);
+        messages.feed(first, 0, first.length, r);
+        byte[] second = frame(true, Opcode.CONTINUATION, 1000, true);
+        assertThatThrownBy(() -> messages.feed(second, 0, second.length, r))
+                .isInstanceOf(FrameScanner.TooBigException.class);
     }
 
     @Test
     void rejectsALengthWithTheTopBitSet() {
         byte[] bad = {(byte) 0x82, 127, (byte) 0x80, 0, 0, 0, 0, 0, 0, 1};
-        assertThatThrownBy(() -> new FrameScanner().advance(bad, 0, bad.length))
+        assertThatThrownBy(() -> new FrameScanner().feed(bad, 0, bad.length, new Recorder()))
                 .isInstanceOf(FrameScanner.MalformedFrameException.class);
     }
 }

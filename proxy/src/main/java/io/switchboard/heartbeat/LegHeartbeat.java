@@ -1,0 +1,133 @@
+package io.switchboard.heartbeat;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+import io.switchboard.config.Heartbeat;
+
+/**
+ * The heartbeat of one leg of a WebSocket, as a state machine without I/O: the relay reports
+ * every read from the peer ({@link #heard}) and every Pong ({@link #pong}); a scheduler asks
+ * {@link #check} what to do next. A ping goes out only after {@code interval} of silence, so busy
+ * connections carry no extra traffic, and anything heard after a ping proves the peer alive. A
+ * peer that stays silent for {@code timeout} after a ping is to be reaped.
+ *
+ * <p>The proxy's pings carry a 12-byte payload: a 4-byte tag ("SBHB") and a sequence number, so
+ * their Pongs can be told from the peers' own (which pass through untouched, RFC 6455 §5.5.3).
+ *
+ * <p>Thread-safe: the relay thread and the scheduler call it concurrently.
+ */
+public final class LegHeartbeat {
+    private static final byte[] TAG = {'S', 'B', 'H', 'B'};
+    private static final int PAYLOAD_LENGTH = TAG.length + Long.BYTES;
+
+    /** What the scheduler should do now, and when to check again (ignored for {@code REAP}). */
+    public record Check(Action action, long nextNanos) {
+    }
+
+    /** The decision of a {@link #check}. */
+    public enum Action {
+        /** Nothing now. */
+        WAIT,
+        /** Send {@link #ping} now. */
+        PING,
+        /** The peer did not answer within the timeout: reap it. */
+        REAP
+    }
+
+    private final long interval;
+    private final long timeout;
+    private volatile long lastHeard;
+    private long pingSentAt;
+    private boolean awaiting;
+    private boolean answered;
+    private long pingSeq;
+    private long rttCount;
+    private long rttSum;
+    private long rttMin = Long.MAX_VALUE;
+    private long rttMax;
+
+    /**
+     * @param config the leg's heartbeat; must be enabled
+     * @param now    the current {@link System#nanoTime()}, when the leg opened
+     */
+    public LegHeartbeat(Heartbeat config, long now) {
+        if (!config.enabled()) {
+            throw new IllegalArgumentException("heartbeat is off");
+        }
+        this.interval = config.interval().toNanos();
+        this.timeout = config.timeout().toNanos();
+        this.lastHeard = now;
+    }
+
+    /** Records that bytes arrived from the peer: proof of life. O(1), called on every read. */
+    public void heard(long now) {
+        lastHeard = now;
+    }
+
+    /** Decides what to do at {@code now}. */
+    public synchronized Check check(long now) {
+        if (awaiting) {
+            if (lastHeard - pingSentAt > 0) {
+                awaiting = false; // alive; the pong may still come and will be measured
+            } else if (now - pingSentAt >= timeout) {
+                return new Check(Action.REAP, now);
+            } else {
+                return new Check(Action.WAIT, pingSentAt + timeout);
+            }
+        }
+        if (now - lastHeard >= interval) {
+            return new Check(Action.PING, now + timeout);
+        }
+        return new Check(Action.WAIT, lastHeard + interval);
+    }
+
+    /** The payload of a new ping sent at {@code now}; call after {@link Action#PING}. */
+    public synchronized byte[] ping(long now) {
+        pingSentAt = now;
+        awaiting = true;
+        answered = false;
+        pingSeq++;
+        return ByteBuffer.allocate(PAYLOAD_LENGTH).put(TAG).putLong(pingSeq).array();
+    }
+
+    /**
+     * Looks at a Pong from the peer.
+     *
+     * @return true when it answers one of the proxy's pings (the caller consumes it), false when
+     *         it is the peer's own and must be forwarded
+     */
+    public boolean pong(byte[] payload, long now) {
+        if (!isOwn(payload)) {
+            return false;
+        }
+        long seq = ByteBuffer.wrap(payload, TAG.length, Long.BYTES).getLong();
+        synchronized (this) {
+            if (seq == pingSeq && !answered) {
+                answered = true;
+                record(now - pingSentAt);
+            }
+        }
+        return true;
+    }
+
+    private void record(long rtt) {
+        rttCount++;
+        rttSum += rtt;
+        rttMin = Math.min(rttMin, rtt);
+        rttMax = Math.max(rttMax, rtt);
+    }
+
+    /** True when {@code payload} has the proxy's ping tag. */
+    public static boolean isOwn(byte[] payload) {
+        return payload.length == PAYLOAD_LENGTH && Arrays.equals(payload, 0, TAG.length, TAG, 0, TAG.length);
+    }
+
+    /** Ping round trips as {@code min/avg/max} in milliseconds with 2 decimals, or {@code -} if none. */
+    public synchronized String rttSummary() {
+        if (rttCount == 0) {
+            return "-";
+        }
+        return String.format("%.2f/%.2f/%.2fms", rttMin / 1e6, rttSum / 1e6 / rttCount, rttMax / 1e6);
+    }
+}

@@ -1,0 +1,105 @@
+package io.switchboard.tunnel;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.switchboard.config.WebSocketPolicy;
+import io.switchboard.heartbeat.LegHeartbeat;
+import io.switchboard.ws.CloseCodes;
+
+/**
+ * The timers of one tunnel: a heartbeat check per leg, the idle limit and the maximum lifetime.
+ * All tunnels share one scheduler thread (a delay queue), and each timer re-arms itself for the
+ * moment something could next be due (last activity + interval), so a busy connection costs no
+ * extra wake-ups and an idle one wakes once per interval: no thread and no polling per socket.
+ * Timer tasks never block: anything that writes to a socket runs on a virtual thread of its own.
+ */
+final class Liveness {
+    private final ScheduledExecutorService timers;
+    private final TunnelConnection tunnel;
+    private final WebSocketPolicy policy;
+    private final long openedAt;
+    private volatile boolean stopped;
+    private volatile ScheduledFuture<?> downstreamCheck;
+    private volatile ScheduledFuture<?> upstreamCheck;
+    private volatile ScheduledFuture<?> idleCheck;
+    private volatile ScheduledFuture<?> lifetimeEnd;
+
+    Liveness(ScheduledExecutorService timers, TunnelConnection tunnel, WebSocketPolicy policy, long openedAt) {
+        this.timers = timers;
+        this.tunnel = tunnel;
+        this.policy = policy;
+        this.openedAt = openedAt;
+    }
+
+    void start() {
+        scheduleLeg(tunnel.client(), policy.downstream().interval().toNanos());
+        scheduleLeg(tunnel.backend(), policy.upstream().interval().toNanos());
+        if (!policy.idle().isZero()) {
+            idleCheck = at(this::checkIdle, policy.idle().toNanos());
+        }
+        if (!policy.maxLifetime().isZero()) {
+            lifetimeEnd = at(() -> tunnel.closeBoth(CloseCodes.GOING_AWAY, "connection lifetime reached", "max-lifetime"),
+                    jittered(policy.maxLifetime(), policy.lifetimeJitter()));
+        }
+    }
+
+    /** {@code lifetime} moved randomly by up to ±{@code jitter} of itself, so reconnects spread out. */
+    static long jittered(Duration lifetime, double jitter) {
+        double factor = 1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        return (long) (lifetime.toNanos() * factor);
+    }
+
+    private void scheduleLeg(Leg leg, long delayNanos) {
+        if (leg.heartbeat == null || stopped) {
+            return;
+        }
+        ScheduledFuture<?> f = at(() -> checkLeg(leg), delayNanos);
+        if (leg.side == Side.DOWNSTREAM) {
+            downstreamCheck = f;
+        } else {
+            upstreamCheck = f;
+        }
+    }
+
+    private void checkLeg(Leg leg) {
+        long now = System.nanoTime();
+        LegHeartbeat.Check check = leg.heartbeat.check(now);
+        switch (check.action()) {
+            case REAP -> tunnel.reap(leg.side);
+            case PING -> {
+                tunnel.ping(leg, leg.heartbeat.ping(now));
+                scheduleLeg(leg, check.nextNanos() - now);
+            }
+            case WAIT -> scheduleLeg(leg, check.nextNanos() - now);
+        }
+    }
+
+    private void checkIdle() {
+        long now = System.nanoTime();
+        long quietSince = Math.max(tunnel.lastData(), openedAt);
+        long due = quietSince + policy.idle().toNanos();
+        if (now - due >= 0) {
+            tunnel.closeBoth(CloseCodes.GOING_AWAY, "idle timeout", "idle");
+        } else if (!stopped) {
+            idleCheck = at(this::checkIdle, due - now);
+        }
+    }
+
+    private ScheduledFuture<?> at(Runnable task, long delayNanos) {
+        return timers.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** Cancels every timer; idempotent. */
+    void stop() {
+        stopped = true;
+        for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {downstreamCheck, upstreamCheck, idleCheck, lifetimeEnd}) {
+            if (f != null) {
+                f.cancel(false);
+            }
+        }
+    }
+}
