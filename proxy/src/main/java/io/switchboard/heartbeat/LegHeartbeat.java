@@ -77,7 +77,9 @@ public final class LegHeartbeat {
             }
         }
         if (now - lastHeard >= interval) {
-            return new Check(Action.PING, now + timeout);
+            // look again after the shorter of the two: an early answer lets the next ping come
+            // one interval after it, a missing one is reaped at the timeout
+            return new Check(Action.PING, now + Math.min(interval, timeout));
         }
         return new Check(Action.WAIT, lastHeard + interval);
     }

@@ -1,5 +1,6 @@
 package io.switchboard.server;
 
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
@@ -10,6 +11,7 @@ import io.helidon.webserver.http1.Http1ConnectionSelectorConfig;
 import io.switchboard.config.ProxyConfig;
 import io.switchboard.http.HttpForwarder;
 import io.switchboard.route.Routes;
+import io.switchboard.tunnel.TcpKeepAlive;
 import io.switchboard.tunnel.TunnelUpgrader;
 
 /**
@@ -44,7 +46,11 @@ public final class Switchboard implements AutoCloseable {
         });
         timers.setRemoveOnCancelPolicy(true);
         TunnelUpgrader upgrader = new TunnelUpgrader(routes, timers);
-        Http1ConnectionSelectorConfig.Builder selector = Http1ConnectionSelector.builder().config(Http1Config.create());
+        Duration handshake = config.timeouts().handshake();
+        Http1Config http1 = Http1Config.builder()
+                .addReceiveListener(new HandshakeDeadline(timers, handshake))
+                .build();
+        Http1ConnectionSelectorConfig.Builder selector = Http1ConnectionSelector.builder().config(http1);
         for (String spelling : TunnelUpgrader.SPELLINGS) {
             selector.putUpgrader(spelling, upgrader);
         }
@@ -53,6 +59,10 @@ public final class Switchboard implements AutoCloseable {
                 .host(config.listen().host())
                 .port(config.listen().port())
                 .addConnectionSelector(selector.build())
+                // a connection that sends no request line within the handshake timeout is closed
+                .idleConnectionTimeout(handshake)
+                .idleConnectionPeriod(Duration.ofMillis(Math.max(100, Math.min(1000, handshake.toMillis() / 4))))
+                .connectionOptions(o -> o.socketOptions(TcpKeepAlive.options()).tcpNoDelay(true))
                 .routing(r -> r.any(forwarder))
                 .build()
                 .start();

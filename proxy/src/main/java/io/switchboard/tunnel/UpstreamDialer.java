@@ -92,6 +92,7 @@ final class UpstreamDialer {
     private void connect(Socket socket, Backend backend) throws IOException {
         HostPort hp = HostPort.parse(backend.id());
         socket.setTcpNoDelay(true);
+        TcpKeepAlive.apply(socket);
         socket.connect(new InetSocketAddress(hp.host(), hp.port()), (int) timeouts.connect().toMillis());
         socket.setSoTimeout((int) Math.max(1, timeouts.upstreamHandshake().toMillis()));
     }
