@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 
 import io.switchboard.config.ConfigError;
 import io.switchboard.config.ConfigException;
@@ -13,6 +12,7 @@ import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.ProxyConfig;
 import io.switchboard.demo.Demo;
 import io.switchboard.server.LogSetup;
+import io.switchboard.server.Stopper;
 import io.switchboard.server.Switchboard;
 
 /**
@@ -21,11 +21,14 @@ import io.switchboard.server.Switchboard;
  * <pre>
  * switchboard run CONFIG.yaml     run the proxy
  * switchboard check CONFIG.yaml   validate a config; print every error; exit 1 when invalid
- * switchboard demo [--listen H:P] run in front of three embedded echo backends (default 127.0.0.1:8080)
+ * switchboard demo [--listen H:P] [--admin H:P]
+ *                                 run in front of three embedded echo backends (default 127.0.0.1:8080)
  * switchboard --help | --version
  * </pre>
  *
- * Exit status: 0 success, 1 invalid config, 2 usage error, 3 the proxy could not start.
+ * Exit status: 0 success (for {@code run}: drained cleanly after SIGTERM/SIGINT), 1 invalid config
+ * (or, after a drain, connections had to be forced at the deadline), 2 usage error, 3 the proxy
+ * could not start.
  */
 public final class Main {
     /** Printed once the listener is bound; tests and scripts wait for it. */
@@ -36,10 +39,7 @@ public final class Main {
 
     public static void main(String[] args) {
         int status = run(args, System.out, System.err);
-        if (status >= 0) {
-            System.exit(status);
-        }
-        // a negative status means "serving": the main thread returns, server threads keep the JVM up
+        System.exit(status);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -82,56 +82,58 @@ public final class Main {
             printErrors(e, err);
             return 1;
         }
-        return serve(config, out, err, null);
+        return serve(config, file, out, err, null);
     }
 
     private static int demo(String[] args, PrintStream out, PrintStream err) {
         String listen = Demo.DEFAULT_LISTEN;
-        if (args.length == 3 && args[1].equals("--listen")) {
-            listen = args[2];
-        } else if (args.length != 1) {
-            return usageError(err, "demo takes only [--listen HOST:PORT]");
+        String admin = Demo.DEFAULT_ADMIN;
+        for (int i = 1; i < args.length; i += 2) {
+            if (i + 1 >= args.length || !(args[i].equals("--listen") || args[i].equals("--admin"))) {
+                return usageError(err, "demo takes only [--listen HOST:PORT] [--admin HOST:PORT]");
+            }
+            if (args[i].equals("--listen")) {
+                listen = args[i + 1];
+            } else {
+                admin = args[i + 1];
+            }
         }
         try {
-            Demo demo = Demo.start(listen);
-            return serve(demo.config(), out, err, demo);
+            Demo demo = Demo.start(listen, admin);
+            return serve(demo.config(), null, out, err, demo);
         } catch (ConfigException e) {
             printErrors(e, err);
             return 1;
         }
     }
 
-    private static int serve(ProxyConfig config, PrintStream out, PrintStream err, Demo demo) {
+    private static int serve(ProxyConfig config, Path file, PrintStream out, PrintStream err, Demo demo) {
         Switchboard proxy;
         try {
-            proxy = Switchboard.start(config);
+            proxy = Switchboard.start(config, file);
             LogSetup.configure(); // again: Helidon's first server start re-read the JUL configuration
         } catch (RuntimeException e) {
-            err.println("switchboard: cannot start on " + config.listen() + ": " + e.getMessage());
+            err.println("switchboard: cannot start on " + config.listen() + " (admin " + config.admin() + "): "
+                    + e.getMessage());
             if (demo != null) {
                 demo.close();
             }
             return 3;
         }
+        Stopper stopper = new Stopper(proxy, demo);
+        stopper.installSignalHandlers();
         if (demo != null) {
-            out.print(demo.instructions(proxy.port()));
+            out.print(demo.instructions(proxy.port(), proxy.adminPort()));
         }
+        out.println("switchboard admin on http://" + config.admin().host() + ":" + proxy.adminPort());
         out.println(READY + config.listen().host() + ":" + proxy.port());
         out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            proxy.close();
-            if (demo != null) {
-                demo.close();
-            }
-            stopped.countDown();
-        }, "switchboard-shutdown"));
         try {
-            stopped.await();
+            return stopper.awaitExit();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return 1;
         }
-        return -1;
     }
 
     private static void printErrors(ConfigException e, PrintStream err) {
@@ -152,7 +154,9 @@ public final class Main {
                 usage: switchboard COMMAND
                   run CONFIG.yaml        run the proxy with this config
                   check CONFIG.yaml      validate a config, print every error (exit 1 when invalid)
-                  demo [--listen H:P]    run in front of three embedded echo backends (default 127.0.0.1:8080)
+                  demo [--listen H:P] [--admin H:P]
+                                         run in front of three embedded echo backends
+                                         (default 127.0.0.1:8080, admin 127.0.0.1:9901)
                   --help                 this text
                   --version              print the version
                 """;

@@ -16,9 +16,15 @@ import java.util.Objects;
  * @param routes   routes in file order, at least one (unmodifiable)
  * @param timeouts time limits
  * @param websocket the top-level WebSocket policy (each route carries its effective copy)
+ * @param admin    the admin listener (health, admin API); YAML {@code admin.listen}, default
+ *                 {@code 127.0.0.1:9901}
+ * @param drain    drain and rebalance settings
  */
 public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
-                          Timeouts timeouts, WebSocketPolicy websocket) {
+                          Timeouts timeouts, WebSocketPolicy websocket, HostPort admin, DrainConfig drain) {
+    /** {@code admin.listen} when the YAML gives none: loopback only. */
+    public static final HostPort DEFAULT_ADMIN = new HostPort("127.0.0.1", 9901);
+
     /** {@code listen} when the YAML gives none. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
 
@@ -31,6 +37,8 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(websocket, "websocket");
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(drain, "drain");
         // LinkedHashMap keeps file order, which logs and status pages show.
         pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
         routes = List.copyOf(routes);
@@ -52,7 +60,7 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
     /** A config with the default WebSocket policy. */
     public ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
                        Timeouts timeouts) {
-        this(source, listen, pools, routes, timeouts, WebSocketPolicy.DEFAULTS);
+        this(source, listen, pools, routes, timeouts, WebSocketPolicy.DEFAULTS, DEFAULT_ADMIN, DrainConfig.DEFAULTS);
     }
 
     /**

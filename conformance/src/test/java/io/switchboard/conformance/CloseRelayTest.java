@@ -2,6 +2,7 @@ package io.switchboard.conformance;
 
 import static io.switchboard.conformance.RawWsClient.CLOSE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Map;
@@ -20,23 +21,30 @@ import org.junit.jupiter.api.Timeout;
 class CloseRelayTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static PythonWsBackend backend;
+    private static StubBackend silent;
     private static ProxyProcess proxy;
 
     @BeforeAll
     static void start() {
         backend = PythonWsBackend.start("closer");
+        silent = StubBackend.recorder();
         proxy = ProxyProcess.run("""
                 listen: 127.0.0.1:0
                 pools:
                   p:
                     backends: [%s]
+                  silent:
+                    backends: [%s]
                 routes:
                   - path: /ws
                     pool: p
                     mode: tunnel
+                  - path: /silent
+                    pool: silent
+                    mode: tunnel
                 timeouts:
-                  close: 5s
-                """.formatted(backend.address()));
+                  close: 2s
+                """.formatted(backend.address(), silent.address()));
     }
 
     @AfterAll
@@ -46,6 +54,9 @@ class CloseRelayTest {
         }
         if (backend != null) {
             backend.close();
+        }
+        if (silent != null) {
+            silent.close();
         }
     }
 
@@ -107,6 +118,21 @@ class CloseRelayTest {
         up.client().close(); // no Close frame: just TCP going away
         PythonWsBackend.Closed seen = backend.awaitClosed("/ws?t=client-drop", WAIT);
         assertThat(seen.code()).isEqualTo(1001);
+    }
+
+    @Test
+    void unansweredCloseEndsTheConnectionAfterTheCloseTimeout() {
+        try (RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/silent", Map.of())) {
+            assertThat(up.head().status()).isEqualTo(101);
+            byte[] close = RawWsClient.frame(true, CLOSE, RawWsClient.closePayload(1000, "anyone?"), true);
+            long t0 = System.nanoTime();
+            up.client().write(close);
+            // the backend gets the Close exactly as sent, but never answers it
+            await().atMost(WAIT).until(() -> silent.recorded().length >= close.length);
+            assertThat(silent.recorded()).isEqualTo(close);
+            assertThat(up.client().awaitEof(Duration.ofSeconds(12))).as("closed after close: 2s").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(1500));
+        }
     }
 
     @Test

@@ -6,11 +6,19 @@ import static io.switchboard.conformance.RawWsClient.PING;
 import static io.switchboard.conformance.RawWsClient.PONG;
 import static io.switchboard.conformance.RawWsClient.TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,18 +36,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EchoTest {
     private static PythonWsBackend backend;
     private static StubBackend greeter;
+    private static StubBackend recorder;
     private static ProxyProcess proxy;
 
     @BeforeAll
     static void start() {
         backend = PythonWsBackend.start("echo-1");
         greeter = StubBackend.greeter("hello-early");
+        recorder = StubBackend.recorder();
         proxy = ProxyProcess.run("""
                 listen: 127.0.0.1:0
                 pools:
                   echo:
                     backends: [%s]
                   greet:
+                    backends: [%s]
+                  record:
                     backends: [%s]
                 routes:
                   - path: /ws
@@ -48,7 +60,10 @@ class EchoTest {
                   - path: /greet
                     pool: greet
                     mode: tunnel
-                """.formatted(backend.address(), greeter.address()));
+                  - path: /record
+                    pool: record
+                    mode: tunnel
+                """.formatted(backend.address(), greeter.address(), recorder.address()));
     }
 
     @AfterAll
@@ -61,6 +76,9 @@ class EchoTest {
         }
         if (greeter != null) {
             greeter.close();
+        }
+        if (recorder != null) {
+            recorder.close();
         }
     }
 
@@ -158,6 +176,41 @@ class EchoTest {
     }
 
     @Test
+    void pingsOfEmptyAndMaximalPayloadAreAnswered() {
+        try (RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/ws?t=ping-sizes", Map.of())) {
+            byte[] max = new byte[125];
+            new Random(125).nextBytes(max);
+            for (byte[] payload : new byte[][] {new byte[0], max}) {
+                up.client().sendFrame(true, PING, payload);
+                RawWsClient.Frame f = up.client().readFrame();
+                assertThat(f.opcode()).isEqualTo(PONG);
+                assertThat(f.payload()).isEqualTo(payload);
+            }
+        }
+    }
+
+    @Test
+    void framesDribbledOneByteAtATimeArriveIntact() throws InterruptedException {
+        try (RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/ws?t=dribble", Map.of())) {
+            assertThat(up.head().status()).isEqualTo(101);
+            RawWsClient c = up.client();
+            for (byte b : RawWsClient.frame(true, TEXT, utf8("one byte at a time"), true)) {
+                c.write(new byte[] {b});
+                Thread.sleep(2); // pacing, so the bytes travel in separate segments
+            }
+            assertThat(c.readMessage().text()).isEqualTo("one byte at a time");
+            for (byte b : RawWsClient.frame(true, RawWsClient.CLOSE, RawWsClient.closePayload(4005, "slowly"), true)) {
+                c.write(new byte[] {b});
+                Thread.sleep(2);
+            }
+            RawWsClient.Frame close = c.readDataOrClose();
+            assertThat(close.opcode()).isEqualTo(RawWsClient.CLOSE);
+            assertThat(close.closeCode()).isEqualTo(4005);
+        }
+        assertThat(backend.awaitClosed("/ws?t=dribble", Duration.ofSeconds(15)).code()).isEqualTo(4005);
+    }
+
+    @Test
     void backendPingIsAnsweredByTheClient() {
         try (JdkWsClient ws = JdkWsClient.connect(proxy.ws("/ws?t=pingme"))) {
             // the backend pings, awaits the pong, and reports whether it came
@@ -216,6 +269,53 @@ class EchoTest {
             for (int i = 0; i < 500; i++) {
                 assertThat(ws.nextText()).isEqualTo("m" + i);
             }
+        }
+    }
+
+    @Test
+    void clientFramesReachTheBackendByteForByteWithTheirMasks() {
+        try (RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/record", Map.of())) {
+            assertThat(up.head().status()).isEqualTo(101);
+            byte[] big = new byte[70_000];
+            new Random(3).nextBytes(big);
+            byte[][] frames = {
+                RawWsClient.frame(true, TEXT, utf8("masked as sent"), true),
+                RawWsClient.frame(false, BINARY, new byte[200], true),
+                RawWsClient.frame(true, PING, utf8("p"), true),
+                RawWsClient.frame(true, CONT, big, true),
+            };
+            ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            for (byte[] f : frames) {
+                up.client().write(f);
+                expected.writeBytes(f);
+            }
+            int want = expected.size();
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.recorded().length >= want);
+            assertThat(recorder.recorded()).isEqualTo(expected.toByteArray());
+        }
+    }
+
+    @Test
+    void fiftyConcurrentConnectionsEachGetTheirOwnEchoes() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                int n = i;
+                done.add(pool.submit(() -> {
+                    try (JdkWsClient ws = JdkWsClient.connect(proxy.ws("/ws?t=concurrent" + n))) {
+                        for (int j = 0; j < 20; j++) {
+                            assertThat(ws.request("c" + n + "-" + j)).isEqualTo("c" + n + "-" + j);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(90, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -47,6 +47,11 @@ class FailoverTest {
                     backends: [%s, %s]
                     balance: round-robin
                     attempts: 2
+                  one-attempt:
+                    backends: [%s, %s]
+                    balance: consistent-hash
+                    hash-key: header:X-User
+                    attempts: 1
                 routes:
                   - path: /trio
                     pool: trio
@@ -57,10 +62,14 @@ class FailoverTest {
                   - path: /failing-first
                     pool: failing-first
                     mode: tunnel
+                  - path: /one-attempt
+                    pool: one-attempt
+                    mode: tunnel
                 timeouts:
                   connect: 1s
                 """.formatted(trio.get(0).address(), trio.get(1).address(), trio.get(2).address(),
-                StubBackend.deadAddress(), spare.address(), failing.address(), spare.address()));
+                StubBackend.deadAddress(), spare.address(), failing.address(), spare.address(),
+                StubBackend.deadAddress(), spare.address()));
     }
 
     @AfterAll
@@ -111,6 +120,19 @@ class FailoverTest {
         for (int i = 0; i < 10; i++) {
             assertThat(landedOn("/dead-first", "user-" + i)).isEqualTo("spare");
         }
+    }
+
+    @Test
+    void withOneAttemptADeadOwnerIsNotFailedOver() {
+        // keys are spread over [dead, spare]; the first key owned by the dead backend gets 502
+        // (later ones may be spared by ejection, which is why only "at least one" is asserted)
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            try (RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/one-attempt", Map.of("X-User", "one-" + i))) {
+                statuses.add(up.head().status());
+            }
+        }
+        assertThat(statuses).as("statuses of 20 keys").contains(502).containsOnly(101, 502);
     }
 
     @Test

@@ -56,6 +56,7 @@ class HandshakeRefusalTest {
                     mode: tunnel
                 timeouts:
                   upstream-handshake: 1s
+                  handshake: 2s
                 """.formatted(live.address(), StubBackend.deadAddress(), StubBackend.deadAddress(),
                 hanging.address(), forbidding.address()));
     }
@@ -165,10 +166,38 @@ class HandshakeRefusalTest {
     }
 
     @Test
+    void clientThatNeverFinishesItsRequestHeadIsDisconnectedAfterTheHandshakeTimeout() {
+        try (RawWsClient c = RawWsClient.connect(proxy.port())) {
+            long t0 = System.nanoTime();
+            c.write("GET /ws?t=slow HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            boolean closed = c.awaitEof(Duration.ofSeconds(12));
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertThat(closed).as("connection closed within 12 s (handshake: 2s)").isTrue();
+            assertThat(took).isGreaterThan(Duration.ofMillis(1500));
+        }
+    }
+
+    @Test
     void backendRefusalIsRelayedWithItsBody() {
         RawWsClient.HttpHead head = attempt("/forbid", Map.of());
         assertThat(head.status()).isEqualTo(403);
         assertThat(head.body()).isEqualTo("forbidden by backend");
+    }
+
+    @Test
+    void tokensAreMatchedCaseInsensitivelyAndInLists() {
+        // Firefox sends "Connection: keep-alive, Upgrade"; tokens are case-insensitive (RFC 6455 §4.2.1)
+        for (Map<String, String> variant : java.util.List.of(
+                with("Connection", "keep-alive, Upgrade"),
+                with("Upgrade", "WebSocket", "Connection", "upgrade"),
+                with("Upgrade", "websocket", "Connection", "UPGRADE"))) {
+            try (RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/ws?t=variant", variant)) {
+                assertThat(up.head().status()).as("upgrade with %s", variant).isEqualTo(101);
+                assertThat(up.head().header("Sec-WebSocket-Accept")).isEqualTo(RawWsClient.acceptFor(up.key()));
+                up.client().sendText("/name");
+                assertThat(up.client().readMessage().text()).isEqualTo("live");
+            }
+        }
     }
 
     @Test

@@ -39,6 +39,8 @@ public final class ProxyProcess implements AutoCloseable {
         this.stderr = stderr;
         this.host = host;
         this.port = port;
+        // if the test JVM is stopped without the tests' close(), do not leave the child behind
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "kill-" + process.pid()));
     }
 
     /**
@@ -48,7 +50,22 @@ public final class ProxyProcess implements AutoCloseable {
      * @throws IllegalStateException when the proxy exits or stays silent for 20 s (with its output)
      */
     public static ProxyProcess run(String yaml) {
-        return start("run", writeConfig(yaml).toString());
+        return start("run", writeConfig(withTestDefaults(yaml)).toString());
+    }
+
+    /**
+     * Test defaults unless the YAML sets them: the admin listener on a free port (several proxies
+     * may run at once) and an immediate drain, so stopping a proxy after a test takes no time.
+     */
+    static String withTestDefaults(String yaml) {
+        String out = yaml.endsWith("\n") ? yaml : yaml + "\n";
+        if (!out.contains("\nadmin:") && !out.startsWith("admin:")) {
+            out += "admin: {listen: 127.0.0.1:0}\n";
+        }
+        if (!out.contains("\ndrain:") && !out.startsWith("drain:")) {
+            out += "drain: {delay: 0s, spread: 0s, deadline: 2s}\n";
+        }
+        return out;
     }
 
     /**
@@ -183,6 +200,27 @@ public final class ProxyProcess implements AutoCloseable {
     /** The OS process id (for /proc inspections). */
     public long pid() {
         return process.pid();
+    }
+
+    /** Sends SIGTERM (as Kubernetes does) without waiting. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to exit; returns its status, or -1 if it is still running at the timeout. */
+    public int awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** The admin listener's port (from the {@code switchboard admin on} line). */
+    public int adminPort() {
+        String line = stdout().await(l -> l.startsWith("switchboard admin on http://"), Duration.ofSeconds(5));
+        return Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim());
     }
 
     /** Whether the proxy is still running. */

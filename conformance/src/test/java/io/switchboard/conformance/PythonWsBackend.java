@@ -40,6 +40,8 @@ public final class PythonWsBackend implements AutoCloseable {
         this.stdout = stdout;
         this.stderr = stderr;
         this.port = port;
+        // if the test JVM is stopped without the tests' close(), do not leave the child behind
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "kill-" + process.pid()));
     }
 
     /** Starts a backend called {@code name} without compression support. */

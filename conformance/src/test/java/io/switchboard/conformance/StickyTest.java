@@ -1,8 +1,10 @@
 package io.switchboard.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,6 +58,15 @@ class StickyTest {
                   rotating:
                     backends: [%1$s]
                     balance: round-robin
+                  weighted:
+                    backends:
+                      - {address: %2$s, weight: 3}
+                      - {address: %3$s, weight: 1}
+                    balance: consistent-hash
+                    hash-key: header:X-User
+                  least:
+                    backends: [%2$s, %3$s]
+                    balance: least-connections
                 routes:
                   - path: /h
                     pool: by-header
@@ -72,7 +83,13 @@ class StickyTest {
                   - path: /rr
                     pool: rotating
                     mode: tunnel
-                """.formatted(list));
+                  - path: /weighted
+                    pool: weighted
+                    mode: tunnel
+                  - path: /least
+                    pool: least
+                    mode: tunnel
+                """.formatted(list, backends.get(0).address(), backends.get(1).address()));
     }
 
     @AfterAll
@@ -160,6 +177,55 @@ class StickyTest {
         // any three consecutive connections cover all three backends, and the cycle repeats
         for (int i = 0; i + 3 <= seen.size(); i++) {
             assertThat(new HashSet<>(seen.subList(i, i + 3))).as("connections %d..%d of %s", i, i + 2, seen).isEqualTo(allNames);
+        }
+    }
+
+    @Test
+    void headerNameIsMatchedCaseInsensitively() {
+        String viaJdk = landedOn("/h", Map.of("X-User", "case-user"));
+        for (String spelling : List.of("x-user", "X-USER", "x-User")) {
+            try (RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/h", Map.of(spelling, "case-user"))) {
+                assertThat(up.head().status()).isEqualTo(101);
+                up.client().sendText("/name");
+                assertThat(up.client().readMessage().text()).as("header spelled %s", spelling).isEqualTo(viaJdk);
+            }
+        }
+    }
+
+    @Test
+    void weightsSkewTheShareOfKeys() {
+        int heavy = 0;
+        int light = 0;
+        for (int i = 0; i < 200; i++) {
+            String name = landedOn("/weighted", Map.of("X-User", "w" + i));
+            if (name.equals("py-a")) {
+                heavy++;
+            } else if (name.equals("py-b")) {
+                light++;
+            } else {
+                throw new AssertionError("landed on " + name + ", which is not in the pool");
+            }
+        }
+        // weight 3 against weight 1: about 150 against 50
+        assertThat(heavy).as("keys on the weight-3 backend (the weight-1 one got %d)", light).isBetween(110, 185);
+    }
+
+    @Test
+    void leastConnectionsPicksTheBackendWithFewerOpenConnections() {
+        try (JdkWsClient first = JdkWsClient.connect(proxy.ws("/least"))) {
+            String a = first.request("/name");
+            String b;
+            try (JdkWsClient second = JdkWsClient.connect(proxy.ws("/least"))) {
+                b = second.request("/name");
+                assertThat(b).as("second connection while the first is open on %s", a).isNotEqualTo(a);
+                try (JdkWsClient third = JdkWsClient.connect(proxy.ws("/least"))) {
+                    third.request("/name"); // 2 against 1 now, whichever it picked
+                }
+            }
+            // the second and third are closed: 'a' has 1 open, 'b' 0 (once the proxy has released
+            // them, hence the retry: each probe closes again before the next)
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> assertThat(landedOn("/least", Map.of())).isEqualTo(b));
         }
     }
 

@@ -104,6 +104,39 @@ public final class StubBackend implements AutoCloseable {
         });
     }
 
+    /**
+     * Accepts the upgrade (a plain 101) and then records every byte it receives, unparsed, for
+     * byte-for-byte comparisons ({@link #recorded()}).
+     */
+    public static StubBackend recorder() {
+        StubBackend[] self = new StubBackend[1];
+        self[0] = new StubBackend(true, (s, head) -> {
+            String key = header(head, "sec-websocket-key");
+            String resp = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Accept: " + RawWsClient.acceptFor(key) + "\r\n\r\n";
+            s.getOutputStream().write(resp.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                synchronized (self[0].received) {
+                    self[0].received.write(buf, 0, n);
+                }
+            }
+        });
+        return self[0];
+    }
+
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+
+    /** Every byte received after the request heads (see {@link #recorder()}). */
+    public byte[] recorded() {
+        synchronized (received) {
+            return received.toByteArray();
+        }
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {

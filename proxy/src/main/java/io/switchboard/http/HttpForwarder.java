@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
@@ -22,6 +23,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.switchboard.balance.Backend;
 import io.switchboard.config.Timeouts;
+import io.switchboard.drain.Gate;
+import io.switchboard.drain.Registry;
 import io.switchboard.log.AccessLog;
 import io.switchboard.route.RequestInfo;
 import io.switchboard.route.RouteTarget;
@@ -39,14 +42,22 @@ import io.switchboard.ws.Handshake;
 public final class HttpForwarder implements Handler {
     private static final int CHUNK = 8192;
 
-    private final Routes routes;
+    private final Supplier<Routes> routes;
+    private final Gate gate;
+    private final Registry registry;
     private final WebClient client;
     private final Duration readTimeout;
 
-    /** @param routes the routing table; its timeouts set connect and read limits */
-    public HttpForwarder(Routes routes) {
+    /**
+     * @param routes   the current routing table; the first one's timeouts set connect and read limits
+     * @param gate     while draining, responses carry {@code Connection: close}
+     * @param registry where streaming responses register so a drain can end them
+     */
+    public HttpForwarder(Supplier<Routes> routes, Gate gate, Registry registry) {
         this.routes = routes;
-        Timeouts t = routes.config().timeouts();
+        this.gate = gate;
+        this.registry = registry;
+        Timeouts t = routes.get().config().timeouts();
         this.readTimeout = t.httpRead();
         this.client = WebClient.builder()
                 .followRedirects(false)
@@ -72,7 +83,7 @@ public final class HttpForwarder implements Handler {
             // reached only for spellings of the token that Helidon's exact-match lookup missed
             return error(res, 400, "unsupported spelling of 'Upgrade: websocket'; send 'websocket'");
         }
-        RouteTarget target = routes.match(info);
+        RouteTarget target = routes.get().match(info);
         if (target == null) {
             return error(res, 404, "no route for " + info.host() + info.path());
         }
@@ -86,7 +97,7 @@ public final class HttpForwarder implements Handler {
         for (Backend backend : candidates.subList(0, attempts)) {
             try (HttpClientResponse up = send(req, info, backend, hasBody)) {
                 target.pool().reportSuccess(backend);
-                relayResponse(req, up, res);
+                relayResponse(req, up, res, new HttpStream(target.pool().name(), backend.id(), up));
                 return "backend=" + backend.id();
             } catch (RuntimeException e) {
                 if (res.isSent()) {
@@ -124,8 +135,11 @@ public final class HttpForwarder implements Handler {
         ForwardedHeaders.added(req.headers(), info, req.isSecure()).forEach((name, value) -> creq.headers().set(HeaderNames.create(name), value));
     }
 
-    private static void relayResponse(ServerRequest req, HttpClientResponse up, ServerResponse res) {
+    private void relayResponse(ServerRequest req, HttpClientResponse up, ServerResponse res, HttpStream stream) {
         res.status(up.status());
+        if (gate.refusing()) {
+            res.header(HeaderNames.CONNECTION, "close"); // draining: clients reconnect elsewhere
+        }
         Set<String> skip = HopByHop.names(up.headers());
         for (Header h : up.headers()) {
             if (!skip.contains(h.name().toLowerCase(Locale.ROOT))) {
@@ -137,17 +151,33 @@ public final class HttpForwarder implements Handler {
             res.send();
             return;
         }
+        registry.add(stream);
         try (InputStream in = up.inputStream(); OutputStream os = res.outputStream()) {
-            byte[] buf = new byte[CHUNK];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
+            copy(in, os, stream);
+        } catch (IOException | RuntimeException e) {
+            if (!stream.draining()) {
+                throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
+            }
+        } finally {
+            registry.remove(stream);
+        }
+    }
+
+    private static void copy(InputStream in, OutputStream os, HttpStream stream) throws IOException {
+        byte[] buf = new byte[CHUNK];
+        int n;
+        try {
+            while (!stream.draining() && (n = in.read(buf)) >= 0) {
                 if (n > 0) {
                     os.write(buf, 0, n);
                     os.flush(); // Helidon holds back the first chunk otherwise; SSE needs every event now
                 }
             }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException | RuntimeException e) {
+            if (!stream.draining()) {
+                throw e;
+            }
+            // a drain closed the upstream under the read: end the response normally
         }
     }
 

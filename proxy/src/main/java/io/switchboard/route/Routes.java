@@ -27,11 +27,24 @@ public final class Routes {
      * @param clock  nanosecond clock for ejection timing ({@code System::nanoTime} in production)
      */
     public Routes(ProxyConfig config, LongSupplier clock) {
+        this(config, clock, null);
+    }
+
+    /**
+     * Builds the table for a reloaded config: a pool whose config did not change is carried over
+     * with its live state (open counts, ejections, drained backends); changed pools start fresh.
+     */
+    public Routes(ProxyConfig config, LongSupplier clock, Routes previous) {
         this.config = config;
         for (PoolConfig p : config.pools().values()) {
-            List<Backend> backends = p.backends().stream().map(b -> new Backend(b.id(), b.weight())).toList();
-            pools.put(p.name(), new Pool(p.name(), backends, policy(p), p.boundedLoad(), p.ejectFor(), clock));
+            boolean unchanged = previous != null && p.equals(previous.config.pools().get(p.name()));
+            pools.put(p.name(), unchanged ? previous.pool(p.name()) : newPool(p, clock));
         }
+    }
+
+    private static Pool newPool(PoolConfig p, LongSupplier clock) {
+        List<Backend> backends = p.backends().stream().map(b -> new Backend(b.id(), b.weight())).toList();
+        return new Pool(p.name(), backends, policy(p), p.boundedLoad(), p.ejectFor(), clock);
     }
 
     private static Policy policy(PoolConfig p) {

@@ -39,7 +39,7 @@ public final class LogSetup {
         for (Handler h : access.getHandlers()) {
             access.removeHandler(h);
         }
-        StreamHandler out = new StreamHandler(System.out, oneLine) {
+        StreamHandler out = new StreamHandler(System.out, new AccessLine()) {
             @Override
             public synchronized void publish(LogRecord record) {
                 super.publish(record);
@@ -50,6 +50,14 @@ public final class LogSetup {
         access.setUseParentHandlers(false);
         // Helidon logs a feature banner and every connection at INFO/FINE; keep its warnings only
         Logger.getLogger("io.helidon").setLevel(Level.WARNING);
+    }
+
+    /** Access log lines: an ISO-8601 UTC timestamp and the line, nothing else (easy to parse). */
+    private static final class AccessLine extends Formatter {
+        @Override
+        public String format(LogRecord r) {
+            return r.getInstant() + " " + formatMessage(r) + System.lineSeparator();
+        }
     }
 
     private static final class OneLine extends Formatter {

@@ -1,51 +1,67 @@
 package io.switchboard.server;
 
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.http1.Http1ConnectionSelectorConfig;
+import io.switchboard.admin.AdminServer;
 import io.switchboard.config.ProxyConfig;
+import io.switchboard.drain.Gate;
+import io.switchboard.drain.Pacer;
+import io.switchboard.drain.ProcessDrain;
+import io.switchboard.drain.Registry;
 import io.switchboard.http.HttpForwarder;
 import io.switchboard.route.Routes;
 import io.switchboard.tunnel.TcpKeepAlive;
 import io.switchboard.tunnel.TunnelUpgrader;
 
 /**
- * A running proxy: one Helidon listener whose HTTP/1 connections hand WebSocket upgrades to the
- * {@link TunnelUpgrader} and every other request to the {@link HttpForwarder}. Start with
- * {@link #start}, stop with {@link #close}; Helidon's JVM shutdown hook also stops it on
- * SIGTERM/SIGINT.
+ * A running proxy: the main listener, whose HTTP/1 connections hand WebSocket upgrades to the
+ * {@link TunnelUpgrader} and every other request to the {@link HttpForwarder}, and the admin
+ * listener. Owns the shared pieces: the routing table (swapped on reload), the scheduler, the
+ * registry of open connections and the drain machinery. Helidon's own shutdown hook is off: on
+ * SIGTERM the drain must run before the listeners stop, because Helidon's stop drops upgraded
+ * sockets without a Close frame.
  */
 public final class Switchboard implements AutoCloseable {
     private final WebServer server;
-    private final ScheduledExecutorService timers;
-    private final Routes routes;
+    private final AdminServer admin;
+    private final ScheduledThreadPoolExecutor timers;
+    private final AtomicReference<Routes> routes;
+    private final Registry registry;
+    private final ProcessDrain drain;
+    private final Reloader reloader;
 
-    private Switchboard(WebServer server, ScheduledExecutorService timers, Routes routes) {
-        this.server = server;
-        this.timers = timers;
-        this.routes = routes;
-    }
-
-    /**
-     * Binds the listener of {@code config} and starts serving.
-     *
-     * @throws RuntimeException when the address cannot be bound
-     */
-    public static Switchboard start(ProxyConfig config) {
-        Routes routes = new Routes(config, System::nanoTime);
+    private Switchboard(ProxyConfig config, Path file) {
+        routes = new AtomicReference<>(new Routes(config, System::nanoTime));
         // one delay queue for every connection's timers; cancelled timers leave it at once
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+        timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "switchboard-timers");
             t.setDaemon(true);
             return t;
         });
         timers.setRemoveOnCancelPolicy(true);
-        TunnelUpgrader upgrader = new TunnelUpgrader(routes, timers);
+        registry = new Registry();
+        Gate gate = new Gate();
+        Pacer pacer = new Pacer(timers);
+        drain = new ProcessDrain(gate, registry, pacer, config.drain());
+        server = listener(config, gate);
+        try {
+            admin = AdminServer.start(config.admin(), routes::get, gate, registry, pacer);
+        } catch (RuntimeException e) {
+            server.stop();
+            throw e;
+        }
+        reloader = file == null ? null : new Reloader(file, routes, registry, pacer);
+    }
+
+    private WebServer listener(ProxyConfig config, Gate gate) {
+        TunnelUpgrader upgrader = new TunnelUpgrader(routes::get, timers, gate, registry);
         Duration handshake = config.timeouts().handshake();
         Http1Config http1 = Http1Config.builder()
                 .addReceiveListener(new HandshakeDeadline(timers, handshake))
@@ -54,10 +70,12 @@ public final class Switchboard implements AutoCloseable {
         for (String spelling : TunnelUpgrader.SPELLINGS) {
             selector.putUpgrader(spelling, upgrader);
         }
-        HttpForwarder forwarder = new HttpForwarder(routes);
-        WebServer server = WebServer.builder()
+        HttpForwarder forwarder = new HttpForwarder(routes::get, gate, registry);
+        return WebServer.builder()
                 .host(config.listen().host())
                 .port(config.listen().port())
+                .shutdownHook(false)
+                .shutdownGracePeriod(Duration.ofSeconds(5))
                 .addConnectionSelector(selector.build())
                 // a connection that sends no request line within the handshake timeout is closed
                 .idleConnectionTimeout(handshake)
@@ -66,22 +84,56 @@ public final class Switchboard implements AutoCloseable {
                 .routing(r -> r.any(forwarder))
                 .build()
                 .start();
-        return new Switchboard(server, timers, routes);
     }
 
-    /** The bound port (useful when the config asked for port 0). */
+    /**
+     * Binds both listeners of {@code config} and starts serving.
+     *
+     * @param file the config file to watch for reloads, or null (the demo)
+     * @throws RuntimeException when an address cannot be bound
+     */
+    public static Switchboard start(ProxyConfig config, Path file) {
+        Switchboard s = new Switchboard(config, file);
+        if (s.reloader != null) {
+            s.reloader.watch();
+        }
+        return s;
+    }
+
+    /** Starts without a config file (nothing to reload). */
+    public static Switchboard start(ProxyConfig config) {
+        return start(config, null);
+    }
+
+    /** The bound port of the main listener (useful when the config asked for port 0). */
     public int port() {
         return server.port();
     }
 
-    /** The routing table with its live pools. */
+    /** The bound port of the admin listener. */
+    public int adminPort() {
+        return admin.port();
+    }
+
+    /** The process drain (SIGTERM). */
+    public ProcessDrain drain() {
+        return drain;
+    }
+
+    /** Re-reads the config file now (SIGHUP); false when rejected or there is no file. */
+    public boolean reload() {
+        return reloader != null && reloader.reload();
+    }
+
+    /** The current routing table. */
     public Routes routes() {
-        return routes;
+        return routes.get();
     }
 
     @Override
     public void close() {
         server.stop();
+        admin.close();
         timers.shutdownNow();
     }
 }

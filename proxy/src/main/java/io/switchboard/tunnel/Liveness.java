@@ -36,8 +36,8 @@ final class Liveness {
     }
 
     void start() {
-        scheduleLeg(tunnel.client(), policy.downstream().interval().toNanos());
-        scheduleLeg(tunnel.backend(), policy.upstream().interval().toNanos());
+        scheduleLeg(tunnel.clientLeg(), policy.downstream().interval().toNanos());
+        scheduleLeg(tunnel.backendLeg(), policy.upstream().interval().toNanos());
         if (!policy.idle().isZero()) {
             idleCheck = at(this::checkIdle, policy.idle().toNanos());
         }

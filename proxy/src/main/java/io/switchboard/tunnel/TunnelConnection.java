@@ -21,6 +21,8 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
 import io.switchboard.balance.Lease;
 import io.switchboard.config.WebSocketPolicy;
+import io.switchboard.drain.Drainable;
+import io.switchboard.drain.Registry;
 import io.switchboard.heartbeat.LegHeartbeat;
 import io.switchboard.log.AccessLog;
 import io.switchboard.ws.CloseCodes;
@@ -47,7 +49,7 @@ import io.switchboard.ws.Opcode;
  * unframeable stream 1002. A close handshake not finished within the close timeout ends with both
  * sockets closed.
  */
-final class TunnelConnection implements ServerConnection {
+final class TunnelConnection implements ServerConnection, Drainable {
     /** Largest single read from a backend: bounds the buffer a busy tunnel allocates per wake-up. */
     private static final int MAX_READ = 64 * 1024;
 
@@ -58,6 +60,8 @@ final class TunnelConnection implements ServerConnection {
     private final ScheduledExecutorService timers;
     private final Duration closeTimeout;
     private final String logPrefix;
+    private final Placement placement;
+    private final Registry registry;
     private final Leg client;
     private final Leg backend;
     private final Liveness liveness;
@@ -67,8 +71,13 @@ final class TunnelConnection implements ServerConnection {
     private volatile long lastData;
     private volatile long readAt;
 
+    /** Where a tunnel was placed: its pool, backend and sticky key (drains and reloads select by these). */
+    record Placement(String pool, String backend, String stickyKey) {
+    }
+
     TunnelConnection(ConnectionContext ctx, UpstreamDialer.Upgraded up, ScheduledExecutorService timers,
-                     Duration closeTimeout, WebSocketPolicy policy, String logPrefix) throws IOException {
+                     Duration closeTimeout, WebSocketPolicy policy, Placement placement, Registry registry,
+                     String logPrefix) throws IOException {
         long now = System.nanoTime();
         this.ctx = ctx;
         this.backendSocket = up.socket();
@@ -77,6 +86,8 @@ final class TunnelConnection implements ServerConnection {
         this.timers = timers;
         this.closeTimeout = closeTimeout;
         this.logPrefix = logPrefix;
+        this.placement = placement;
+        this.registry = registry;
         this.client = new Leg(Side.DOWNSTREAM, new ClientWriter(ctx),
                 new FrameScanner(policy.maxFrameSize(), policy.maxMessageSize()), policy.downstream(), now);
         this.backend = new Leg(Side.UPSTREAM, new BackendWriter(backendSocket, backendSocket.getOutputStream()),
@@ -88,6 +99,7 @@ final class TunnelConnection implements ServerConnection {
     @Override
     public void handle(Limit limit) throws InterruptedException {
         long started = System.nanoTime();
+        registry.add(this);
         liveness.start();
         Future<?> upstream = ctx.executor().submit(this::relayUpstream);
         relayDownstream();
@@ -270,14 +282,57 @@ final class TunnelConnection implements ServerConnection {
         armCloseTimer();
     }
 
-    /** Closes both legs with {@code code} (idle, lifetime, drain); replies are awaited up to the close timeout. */
+    /** Closes both legs with {@code code} (idle, lifetime); replies are awaited up to the close timeout. */
     void closeBoth(int code, String reason, String by) {
-        Set<Side> owed = close.proxyClose(by, code, EnumSet.allOf(Side.class));
-        for (Side side : owed) {
-            Leg leg = leg(side);
-            Thread.startVirtualThread(() -> leg.out.send(Frames.close(code, reason, leg.masks()), true));
-        }
+        closeBoth(code, code, reason, by);
+    }
+
+    /**
+     * Closes both legs: the client with {@code clientCode}, the backend with {@code backendCode},
+     * each at a frame boundary; replies are awaited up to the close timeout.
+     */
+    private void closeBoth(int clientCode, int backendCode, String reason, String by) {
+        Set<Side> owed = close.proxyClose(by, clientCode, EnumSet.allOf(Side.class));
+        // client first, then backend, on one thread: the backend's reply must not overtake the
+        // client's Close (it would reach the client first and carry the backend's code)
+        Thread.startVirtualThread(() -> {
+            for (Side side : owed) {
+                Leg leg = leg(side);
+                int code = side == Side.DOWNSTREAM ? clientCode : backendCode;
+                leg.out.send(Frames.close(code, reason, leg.masks()), true);
+            }
+        });
         armCloseTimer();
+    }
+
+    @Override
+    public void drain(int code, String reason) {
+        closeBoth(code, CloseCodes.GOING_AWAY, reason, "drain");
+    }
+
+    @Override
+    public void abort() {
+        finish();
+    }
+
+    @Override
+    public boolean webSocket() {
+        return true;
+    }
+
+    @Override
+    public String pool() {
+        return placement.pool();
+    }
+
+    @Override
+    public String backend() {
+        return placement.backend();
+    }
+
+    @Override
+    public String stickyKey() {
+        return placement.stickyKey();
     }
 
     private void armCloseTimer() {
@@ -299,13 +354,14 @@ final class TunnelConnection implements ServerConnection {
         backend.out.closeSocket();
         client.out.closeSocket();
         lease.close();
+        registry.remove(this);
     }
 
-    Leg client() {
+    Leg clientLeg() {
         return client;
     }
 
-    Leg backend() {
+    Leg backendLeg() {
         return backend;
     }
 

@@ -3,6 +3,7 @@ package io.switchboard.tunnel;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -13,6 +14,8 @@ import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
 import io.switchboard.config.Timeouts;
 import io.switchboard.config.WebSocketPolicy;
+import io.switchboard.drain.Gate;
+import io.switchboard.drain.Registry;
 import io.switchboard.log.AccessLog;
 import io.switchboard.route.RequestInfo;
 import io.switchboard.route.RouteTarget;
@@ -41,20 +44,22 @@ public final class TunnelUpgrader implements Http1Upgrader {
     /** {@code Sec-WebSocket-Version} (RFC 6455 §11.3.5). */
     public static final HeaderName SEC_WEBSOCKET_VERSION = HeaderNames.create("Sec-WebSocket-Version");
 
-    private final Routes routes;
-    private final Timeouts timeouts;
-    private final UpstreamDialer dialer;
+    private final Supplier<Routes> routes;
     private final ScheduledExecutorService timers;
+    private final Gate gate;
+    private final Registry registry;
 
     /**
-     * @param routes the routing table
-     * @param timers a shared scheduler for close-handshake timers
+     * @param routes   the current routing table (swapped on reload)
+     * @param timers   the shared scheduler for liveness and close timers
+     * @param gate     admission state: refuses upgrades while draining
+     * @param registry where open tunnels register for drains and reloads
      */
-    public TunnelUpgrader(Routes routes, ScheduledExecutorService timers) {
+    public TunnelUpgrader(Supplier<Routes> routes, ScheduledExecutorService timers, Gate gate, Registry registry) {
         this.routes = routes;
-        this.timeouts = routes.config().timeouts();
-        this.dialer = new UpstreamDialer(timeouts);
         this.timers = timers;
+        this.gate = gate;
+        this.registry = registry;
     }
 
     @Override
@@ -74,27 +79,35 @@ public final class TunnelUpgrader implements Http1Upgrader {
             String extra = refusal.status() == 426 ? "Sec-WebSocket-Version: 13\r\n" : "";
             return refuse(ctx, request, refusal.status(), refusal.reason(), extra);
         }
-        RouteTarget target = routes.match(request);
+        if (gate.refusing()) {
+            return refuse(ctx, request, 503, "draining: this instance is shutting down, retry", "Retry-After: 1\r\n");
+        }
+        Routes table = routes.get();
+        RouteTarget target = table.match(request);
         if (target == null) {
             return refuse(ctx, request, 404, "no route for " + request.host() + request.path(), "");
         }
         String key = target.stickyKey(request);
         byte[] head = UpstreamRequest.head(request, headers, ctx.isSecure());
-        UpstreamDialer.Outcome outcome = dialer.dial(target, key, head);
+        Timeouts timeouts = table.config().timeouts();
+        UpstreamDialer.Outcome outcome = new UpstreamDialer(timeouts).dial(target, key, head);
         String prefix = "ws client=" + request.clientIp() + " path=" + request.path()
                 + " route=" + target.route().path() + " pool=" + target.pool().name()
                 + " key=" + AccessLog.hashKey(key);
         return switch (outcome) {
             case UpstreamDialer.Failed f -> refuse(ctx, request, f.status(), f.reason(), "");
             case UpstreamDialer.Answered a -> relayRefusal(ctx, a, prefix);
-            case UpstreamDialer.Upgraded u -> open(ctx, u, target.route().websocket(), prefix + " backend=" + u.backend().id());
+            case UpstreamDialer.Upgraded u -> open(ctx, u, timeouts, target.route().websocket(),
+                    new TunnelConnection.Placement(target.pool().name(), u.backend().id(), key),
+                    prefix + " backend=" + u.backend().id());
         };
     }
 
-    private ServerConnection open(ConnectionContext ctx, UpstreamDialer.Upgraded up, WebSocketPolicy policy,
-                                  String prefix) {
+    private ServerConnection open(ConnectionContext ctx, UpstreamDialer.Upgraded up, Timeouts timeouts,
+                                  WebSocketPolicy policy, TunnelConnection.Placement placement, String prefix) {
         try {
-            TunnelConnection tunnel = new TunnelConnection(ctx, up, timers, timeouts.close(), policy, prefix);
+            TunnelConnection tunnel = new TunnelConnection(ctx, up, timers, timeouts.close(), policy, placement,
+                    registry, prefix);
             // the 101 goes verbatim (subprotocol and extensions as the backend chose them)
             HttpErrors.write(ctx, up.head().raw());
             return tunnel;

@@ -1,0 +1,74 @@
+package io.switchboard.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.yaml.snakeyaml.nodes.Node;
+
+/** Reads the {@code drain} and {@code admin} sections. Package-private: {@link ConfigLoader} is the entry point. */
+final class DrainParser {
+    static final List<String> DRAIN_KEYS = List.of("delay", "spread", "deadline", "close-code", "rebalance");
+    static final List<String> ADMIN_KEYS = List.of("listen");
+
+    private DrainParser() {
+    }
+
+    static DrainConfig drain(Node node, Problems problems) {
+        DrainConfig d = DrainConfig.DEFAULTS;
+        if (node == null || Values.isNull(node)) {
+            return d;
+        }
+        YamlMap map = YamlMap.of(node, "drain", "a mapping of drain settings", DRAIN_KEYS, problems);
+        if (map == null) {
+            return d;
+        }
+        int before = problems.count();
+        Duration delay = duration(map, "delay", d.delay(), problems);
+        Duration spread = duration(map, "spread", d.spread(), problems);
+        Duration deadline = duration(map, "deadline", d.deadline(), problems);
+        Node codeNode = map.get("close-code");
+        Integer code = codeNode == null ? Integer.valueOf(d.closeCode())
+                : Values.integer(codeNode, map.join("close-code"), 1001, 1012, problems);
+        if (code != null && code != 1001 && code != 1012) {
+            problems.add(codeNode, map.join("close-code"), "expected 1012 (service restart) or 1001 (going away); got " + code);
+            code = null;
+        }
+        Node rebalanceNode = map.get("rebalance");
+        DrainConfig.Rebalance rebalance = rebalanceNode == null ? d.rebalance()
+                : Values.choice(rebalanceNode, map.join("rebalance"), DrainConfig.Rebalance.values(),
+                        DrainConfig.Rebalance::yamlName, problems);
+        if (problems.count() > before || code == null || rebalance == null) {
+            return d;
+        }
+        if (deadline.compareTo(delay.plus(spread)) <= 0) {
+            Node at = map.get("deadline") != null ? map.get("deadline") : map.node();
+            problems.add(at, map.join("deadline"), "must be longer than delay + spread (" + delay.plus(spread).toMillis()
+                    + "ms), so paced closes finish before it");
+            return d;
+        }
+        return new DrainConfig(delay, spread, deadline, code, rebalance);
+    }
+
+    /** The admin listener address; default {@code 127.0.0.1:9901} (loopback: not reachable from outside). */
+    static HostPort admin(Node node, Problems problems) {
+        if (node == null || Values.isNull(node)) {
+            return ProxyConfig.DEFAULT_ADMIN;
+        }
+        YamlMap map = YamlMap.of(node, "admin", "a mapping with 'listen'", ADMIN_KEYS, problems);
+        Node listen = map == null ? null : map.get("listen");
+        if (listen == null) {
+            return ProxyConfig.DEFAULT_ADMIN;
+        }
+        HostPort hp = Values.convert(listen, "admin.listen", "host:port like 127.0.0.1:9901", HostPort::parse, problems);
+        return hp == null ? ProxyConfig.DEFAULT_ADMIN : hp;
+    }
+
+    private static Duration duration(YamlMap map, String key, Duration base, Problems problems) {
+        Node node = map.get(key);
+        if (node == null) {
+            return base;
+        }
+        Duration d = Values.convert(node, map.join(key), Values.DURATION, Durations::parse, problems);
+        return d == null ? base : d;
+    }
+}

@@ -1,0 +1,139 @@
+package io.switchboard.conformance.autobahn;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command line of the WebSocket conformance suite:
+ *
+ * <pre>
+ *   ConformanceMain --agent NAME --url ws://host:port/path [--agent NAME2 --url wss://...]
+ *                   [--cases 1.*,5.*] [--exclude 9.*] [--out DIR]
+ * </pre>
+ *
+ * Each {@code --agent} is paired with the {@code --url} that follows it; all agents run the same
+ * cases, one after another, and land side by side in one report. Defaults: every case of the
+ * catalogue except sections 9, 12 and 13 (the long ones: ask for them with {@code --cases});
+ * report directory {@code conformance-report}.
+ *
+ * <p>Exit status: 0 when no case's {@code behavior} is FAILED; 1 when at least one is; 2 on a usage
+ * error. OK, NON-STRICT, INFORMATIONAL and UNIMPLEMENTED pass. The close verdict alone never fails
+ * a run: WRONG CODE, UNCLEAN or FAILED BY CLIENT are reported but count only through
+ * {@code behavior} (section 7 turns WRONG CODE into a FAILED behavior; a server that fails to close
+ * on invalid UTF-8 is FAILED too).
+ */
+public final class ConformanceMain {
+    /** Cases run when {@code --cases} is not given: everything but the long sections. */
+    public static final List<String> DEFAULT_EXCLUDE = List.of("9.*", "12.*", "13.*");
+
+    private ConformanceMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI; returns the exit status instead of exiting (for tests). */
+    public static int run(String[] args) {
+        Map<String, URI> agents = new LinkedHashMap<>();
+        List<String> include = new ArrayList<>();
+        List<String> exclude = new ArrayList<>();
+        boolean excludeGiven = false;
+        Path outDir = Path.of("conformance-report");
+        String pendingAgent = null;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "-h", "--help" -> {
+                        usage();
+                        return 0;
+                    }
+                    case "--agent" -> pendingAgent = value(args, ++i, a);
+                    case "--url" -> {
+                        URI url = URI.create(value(args, ++i, a));
+                        if (!"ws".equals(url.getScheme()) && !"wss".equals(url.getScheme())) {
+                            throw new IllegalArgumentException("--url must be ws:// or wss://, got " + url);
+                        }
+                        String name = pendingAgent != null ? pendingAgent : url.getHost() + ":" + url.getPort();
+                        if (agents.putIfAbsent(name, url) != null) {
+                            throw new IllegalArgumentException("agent '" + name + "' given twice");
+                        }
+                        pendingAgent = null;
+                    }
+                    case "--cases" -> include.addAll(split(value(args, ++i, a)));
+                    case "--exclude" -> {
+                        exclude.addAll(split(value(args, ++i, a)));
+                        excludeGiven = true;
+                    }
+                    case "--out" -> outDir = Path.of(value(args, ++i, a));
+                    default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
+                }
+            }
+            if (pendingAgent != null) {
+                throw new IllegalArgumentException("--agent " + pendingAgent + " has no --url after it");
+            }
+            if (agents.isEmpty()) {
+                throw new IllegalArgumentException("give at least one --url");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("conformance: " + e.getMessage());
+            usage();
+            return 2;
+        }
+        if (include.isEmpty() && !excludeGiven) {
+            exclude.addAll(DEFAULT_EXCLUDE);
+        }
+        List<CaseSpec> cases = Catalog.select(include, exclude);
+        if (cases.isEmpty()) {
+            System.err.println("conformance: no case matches --cases " + include + " --exclude " + exclude);
+            return 2;
+        }
+        List<CaseResult> all = new ArrayList<>();
+        for (Map.Entry<String, URI> agent : agents.entrySet()) {
+            System.out.println("== " + agent.getKey() + " (" + agent.getValue() + "): " + cases.size() + " cases");
+            all.addAll(SuiteRunner.run(agent.getKey(), agent.getValue(), cases, r -> System.out.printf(
+                    "%-8s %-14s %-17s %6d ms  %s%n", r.spec().id(), r.verdict().behavior(), r.verdict().behaviorClose(),
+                    r.outcome().durationMillis, r.verdict().behavior().equals(Verdicts.FAILED) ? r.verdict().result() : "")));
+        }
+        Reports.write(outDir, all);
+        Reports.summary(all).forEach((a, counts) -> System.out.println("summary " + a + ": " + counts));
+        List<String> failed = all.stream().filter(r -> Verdicts.isFailing(r.verdict().behavior()))
+                .map(r -> r.agent() + " " + r.spec().id()).toList();
+        System.out.println("report: " + outDir.toAbsolutePath().resolve("index.html"));
+        if (!failed.isEmpty()) {
+            System.out.println("FAILED: " + String.join(", ", failed));
+            return 1;
+        }
+        return 0;
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static List<String> split(String s) {
+        return Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static void usage() {
+        System.err.println("""
+                usage: conformance --agent NAME --url ws://HOST:PORT/PATH [--agent NAME --url ...]
+                                   [--cases 1.*,5.*] [--exclude 9.*] [--out DIR]
+                  --agent NAME   name of the next --url in the report (default host:port)
+                  --url URL      a ws:// or wss:// endpoint that echoes every message; repeatable
+                  --cases LIST   comma-separated case patterns, * matches anything (default: all but 9, 12, 13)
+                  --exclude LIST patterns to leave out
+                  --out DIR      report directory (default conformance-report): index.html, index.json, one JSON per case
+                exit status: 0 no case FAILED; 1 some case FAILED; 2 usage error.
+                  OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED pass; the close verdict alone never fails a run.""");
+    }
+}

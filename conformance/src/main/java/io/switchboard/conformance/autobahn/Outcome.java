@@ -1,0 +1,63 @@
+package io.switchboard.conformance.autobahn;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What happened on one case's connection, as recorded by the {@link Fuzzer}: the opening
+ * handshake, the events received, and the closing state. {@link Verdicts} turns it into a verdict.
+ *
+ * <p>Field meanings follow the reference suite: {@code closedByMe} is true when the fuzzer sent
+ * the first Close; {@code wasClean} when Close frames went both ways (cleared when the fuzzer had
+ * to fail the connection or give up waiting); {@code droppedByMe} when the fuzzer cut TCP itself,
+ * e.g. because the server did not close TCP within 1 s of the closing handshake. Mutated only by
+ * the fuzzer's event-loop thread; read after the case is over.
+ */
+public final class Outcome {
+    /** Whether the opening handshake completed (101 with the right accept key). */
+    boolean open;
+    /** Why the handshake failed, or null. */
+    String handshakeError;
+    boolean openHandshakeTimeout;
+    String httpRequest = "";
+    String httpResponse = "";
+    /** The extensions the server accepted (its Sec-WebSocket-Extensions), or "". */
+    String extensions = "";
+    final List<Event> received = new ArrayList<>();
+    boolean closedByMe;
+    boolean failedByMe;
+    boolean droppedByMe;
+    boolean wasClean;
+    String wasNotCleanReason;
+    boolean wasServerConnectionDropTimeout;
+    boolean wasCloseHandshakeTimeout;
+    Integer localCloseCode;
+    String localCloseReason;
+    Integer remoteCloseCode;
+    String remoteCloseReason;
+    /** For cases judged by a {@link CaseSpec.Check}: the behavior it decided, else null. */
+    String checkBehavior;
+    /** Human-readable result of a check (or of the fuzzer giving up). */
+    String checkResult;
+    Instant started = Instant.now();
+    long durationMillis;
+    /** Frames and octets sent, for the report. */
+    long framesSent;
+    long octetsSent;
+
+    /** The events received, in order. */
+    public List<Event> received() {
+        return List.copyOf(received);
+    }
+
+    /** The close code the peer sent, or null (no code, or no Close frame). */
+    public Integer remoteCloseCode() {
+        return remoteCloseCode;
+    }
+
+    /** Whether the opening handshake completed. */
+    public boolean isOpen() {
+        return open;
+    }
+}

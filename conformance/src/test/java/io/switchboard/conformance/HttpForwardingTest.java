@@ -1,0 +1,168 @@
+package io.switchboard.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Plain HTTP through the proxy: forwarded with {@code X-Forwarded-*} added, and streamed both ways
+ * (Server-Sent Events arrive as sent; 100 MiB downloads and uploads pass without being held).
+ */
+@Timeout(180)
+class HttpForwardingTest {
+    private static HttpTestBackend http;
+    private static ProxyProcess proxy;
+
+    @BeforeAll
+    static void start() {
+        http = HttpTestBackend.start();
+        proxy = ProxyProcess.run("""
+                listen: 127.0.0.1:0
+                pools:
+                  web:
+                    backends: [%s]
+                routes:
+                  - path: /
+                    pool: web
+                """.formatted(http.address()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+    }
+
+    private static HttpRequest.Builder get(String path) {
+        return HttpRequest.newBuilder(proxy.http(path)).timeout(Duration.ofSeconds(120));
+    }
+
+    @Test
+    void getIsForwardedWithStatusHeadersAndBody() throws Exception {
+        HttpResponse<String> r = JdkWsClient.HTTP.send(get("/hello").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("hello from http-backend");
+        assertThat(r.headers().firstValue("X-Test-Backend")).hasValue("yes");
+    }
+
+    @Test
+    void forwardedHeadersAreAdded() throws Exception {
+        HttpResponse<String> r = JdkWsClient.HTTP.send(get("/headers").header("X-Custom", "kept").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> lines = r.body().lines().toList();
+        assertThat(lines).contains("x-forwarded-for: 127.0.0.1", "x-forwarded-proto: http",
+                "x-forwarded-host: 127.0.0.1:" + proxy.port(), "x-custom: kept");
+    }
+
+    @Test
+    void xForwardedForIsAppendedToAnExistingChain() throws Exception {
+        HttpResponse<String> r = JdkWsClient.HTTP.send(get("/headers").header("X-Forwarded-For", "203.0.113.7").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body().lines().toList()).contains("x-forwarded-for: 203.0.113.7, 127.0.0.1");
+    }
+
+    @Test
+    void serverSentEventsArriveAsTheyAreSent() throws Exception {
+        HttpResponse<InputStream> r = JdkWsClient.HTTP.send(get("/sse").header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+        List<Long> arrivals = new ArrayList<>();
+        List<String> events = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith("data: ")) {
+                    arrivals.add(System.nanoTime());
+                    events.add(line.substring(6));
+                }
+            }
+        }
+        assertThat(events).containsExactly("event 1", "event 2", "event 3", "event 4", "event 5");
+        List<Long> gapsMs = new ArrayList<>();
+        for (int i = 1; i < arrivals.size(); i++) {
+            gapsMs.add((arrivals.get(i) - arrivals.get(i - 1)) / 1_000_000);
+        }
+        // sent 300 ms apart: a proxy that buffers delivers them in a burst
+        assertThat(gapsMs).as("ms between event arrivals").allSatisfy(g -> assertThat(g).isGreaterThan(150));
+    }
+
+    @Test
+    void hundredMebibyteDownloadIsStreamedNotHeld() throws Exception {
+        HttpResponse<InputStream> r = JdkWsClient.HTTP.send(get("/big").build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        long total = 0;
+        long mismatchAt = -1;
+        byte[] buf = new byte[64 * 1024];
+        try (InputStream in = r.body()) {
+            // read 1 MiB, then stop reading for a while: a streaming proxy stalls the backend (TCP
+            // backpressure); a proxy that holds the body lets it write all 100 MiB
+            while (total < 1024 * 1024) {
+                int n = in.read(buf);
+                assertThat(n).isPositive();
+                mismatchAt = check(buf, n, total, mismatchAt);
+                total += n;
+            }
+            Thread.sleep(1500);
+            assertThat(http.bigWritten()).as("bytes the backend could write while the client read only %d", total)
+                    .isLessThan(50L * 1024 * 1024);
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                mismatchAt = check(buf, n, total, mismatchAt);
+                total += n;
+            }
+        }
+        assertThat(total).isEqualTo(HttpTestBackend.BIG);
+        assertThat(mismatchAt).as("offset of the first wrong byte").isEqualTo(-1);
+    }
+
+    private static long check(byte[] buf, int n, long offset, long mismatchAt) {
+        if (mismatchAt >= 0) {
+            return mismatchAt;
+        }
+        for (int i = 0; i < n; i++) {
+            if (buf[i] != HttpTestBackend.patternByte(offset + i)) {
+                return offset + i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void hundredMebibyteChunkedUploadArrivesWhole() throws Exception {
+        HttpRequest req = get("/upload")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> HttpTestBackend.patternStream(HttpTestBackend.BIG)))
+                .build();
+        HttpResponse<String> r = JdkWsClient.HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("count=" + HttpTestBackend.BIG + " ok=true");
+    }
+
+    @Test
+    void fixedLengthUploadArrivesWhole() throws Exception {
+        byte[] body = HttpTestBackend.patternStream(5_000_000).readAllBytes();
+        HttpResponse<String> r = JdkWsClient.HTTP.send(get("/upload").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("count=5000000 ok=true");
+    }
+}

@@ -1,0 +1,131 @@
+package io.switchboard.admin;
+
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.switchboard.balance.Backend;
+import io.switchboard.balance.Pool;
+import io.switchboard.config.HostPort;
+import io.switchboard.config.PoolConfig;
+import io.switchboard.drain.Gate;
+import io.switchboard.drain.Pacer;
+import io.switchboard.drain.Registry;
+import io.switchboard.route.Routes;
+import io.switchboard.ws.CloseCodes;
+
+/**
+ * The admin listener: a separate port (loopback by default) for health probes and operators.
+ *
+ * <pre>
+ * GET  /health/live                                  200 while the process runs
+ * GET  /health/ready                                 200, or 503 with the reason (draining)
+ * GET  /admin/pools                                  pools, backends, state, open WebSockets per backend
+ * POST /admin/pools/{pool}/backends/{backend}/drain  no new connections; open WebSockets closed with 1012, paced
+ * POST /admin/pools/{pool}/backends/{backend}/undrain
+ * </pre>
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger("switchboard.admin");
+
+    private final WebServer server;
+    private final Supplier<Routes> routes;
+    private final Gate gate;
+    private final Registry registry;
+    private final Pacer pacer;
+
+    private AdminServer(HostPort listen, Supplier<Routes> routes, Gate gate, Registry registry, Pacer pacer) {
+        this.routes = routes;
+        this.gate = gate;
+        this.registry = registry;
+        this.pacer = pacer;
+        this.server = WebServer.builder()
+                .host(listen.host())
+                .port(listen.port())
+                .shutdownHook(false)
+                .routing(r -> r
+                        .get("/health/live", (req, res) -> json(res, 200, "{\"status\":\"UP\"}"))
+                        .get("/health/ready", (req, res) -> ready(res))
+                        .get("/admin/pools", (req, res) -> json(res, 200, pools()))
+                        .post("/admin/pools/{pool}/backends/{backend}/drain", (req, res) -> drain(req, res, true))
+                        .post("/admin/pools/{pool}/backends/{backend}/undrain", (req, res) -> drain(req, res, false)))
+                .build()
+                .start();
+    }
+
+    /** Starts the admin listener on {@code listen}. */
+    public static AdminServer start(HostPort listen, Supplier<Routes> routes, Gate gate, Registry registry, Pacer pacer) {
+        return new AdminServer(listen, routes, gate, registry, pacer);
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.port();
+    }
+
+    private void ready(ServerResponse res) {
+        if (gate.ready()) {
+            json(res, 200, "{\"status\":\"UP\"}");
+        } else {
+            json(res, 503, "{\"status\":\"DOWN\",\"reason\":" + Json.quote(gate.notReadyReason()) + "}");
+        }
+    }
+
+    private String pools() {
+        Routes table = routes.get();
+        Map<String, Long> open = registry.countByBackend();
+        StringJoiner pools = new StringJoiner(",", "{\"pools\":[", "]}");
+        for (PoolConfig config : table.config().pools().values()) {
+            Pool pool = table.pool(config.name());
+            StringJoiner backends = new StringJoiner(",", "[", "]");
+            for (Backend b : pool.backends()) {
+                String state = pool.isDrained(b) ? "drained" : pool.isEjected(b) ? "ejected" : "up";
+                backends.add("{\"backend\":" + Json.quote(b.id()) + ",\"weight\":" + b.weight() + ",\"state\":\"" + state
+                        + "\",\"open\":" + open.getOrDefault(config.name() + "/" + b.id(), 0L) + "}");
+            }
+            pools.add("{\"pool\":" + Json.quote(config.name()) + ",\"balance\":\"" + config.balance().yamlName()
+                    + "\",\"backends\":" + backends + "}");
+        }
+        return pools.toString();
+    }
+
+    private void drain(ServerRequest req, ServerResponse res, boolean drain) {
+        String poolName = req.path().pathParameters().get("pool");
+        String backendId = req.path().pathParameters().get("backend");
+        Routes table = routes.get();
+        Pool pool = table.pool(poolName);
+        Backend backend = pool == null ? null
+                : pool.backends().stream().filter(b -> b.id().equals(backendId)).findFirst().orElse(null);
+        if (backend == null) {
+            json(res, 404, "{\"error\":" + Json.quote("no backend " + backendId + " in pool " + poolName) + "}");
+            return;
+        }
+        pool.setDrained(backend, drain);
+        int closing = 0;
+        if (drain) {
+            var sockets = registry.snapshot(d -> d.webSocket() && d.pool().equals(poolName) && d.backend().equals(backendId));
+            long spread = table.config().drain().spread().toMillis();
+            closing = pacer.pace(sockets, spread, d -> d.drain(CloseCodes.SERVICE_RESTART, "backend drained"));
+        }
+        LOG.info("admin: backend " + backendId + " of pool " + poolName + (drain ? " drained; closing " + closing
+                + " WebSockets over " + table.config().drain().spread().toMillis() + "ms" : " undrained"));
+        json(res, drain ? 202 : 200, "{\"pool\":" + Json.quote(poolName) + ",\"backend\":" + Json.quote(backendId)
+                + ",\"state\":\"" + (drain ? "drained" : "up") + "\",\"closing\":" + closing + "}");
+    }
+
+    private static void json(ServerResponse res, int status, String body) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(body + "\n");
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

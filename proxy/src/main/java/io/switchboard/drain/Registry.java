@@ -1,0 +1,47 @@
+package io.switchboard.drain;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Every open {@link Drainable}: what a drain, a backend drain or a reload walks. Adding and
+ * removing are O(1) and lock-free, so the registry costs the relay nothing.
+ */
+public final class Registry {
+    private final Set<Drainable> open = ConcurrentHashMap.newKeySet();
+
+    /** Registers {@code d} until {@link #remove}. */
+    public void add(Drainable d) {
+        open.add(d);
+    }
+
+    /** Forgets {@code d}. */
+    public void remove(Drainable d) {
+        open.remove(d);
+    }
+
+    /** A snapshot of the open ones matching {@code filter}. */
+    public List<Drainable> snapshot(Predicate<Drainable> filter) {
+        return open.stream().filter(filter).toList();
+    }
+
+    /** How many are open. */
+    public int size() {
+        return open.size();
+    }
+
+    /** Open WebSockets per {@code pool/backend}, for the admin API. */
+    public Map<String, Long> countByBackend() {
+        Map<String, Long> counts = new ConcurrentHashMap<>();
+        for (Drainable d : open) {
+            if (!d.webSocket()) {
+                continue;
+            }
+            counts.merge(d.pool() + "/" + d.backend(), 1L, Long::sum);
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,129 @@
+package io.switchboard.server;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+import io.switchboard.balance.Pool;
+import io.switchboard.config.ConfigError;
+import io.switchboard.config.ConfigException;
+import io.switchboard.config.ConfigLoader;
+import io.switchboard.config.DrainConfig;
+import io.switchboard.config.ProxyConfig;
+import io.switchboard.drain.Drainable;
+import io.switchboard.drain.Pacer;
+import io.switchboard.drain.Registry;
+import io.switchboard.route.Routes;
+import io.switchboard.ws.CloseCodes;
+
+/**
+ * Hot reload: re-reads the config file when it changes (or on SIGHUP). An invalid file is
+ * rejected with the same errors as {@code check} and nothing changes. A valid one is applied
+ * atomically: new connections use it at once; open WebSockets whose pool and backend still exist
+ * are not touched; those on a removed backend or pool are closed with 1012, paced over
+ * {@code drain.spread}; with {@code drain.rebalance: paced}, those whose owner changed (a backend
+ * was added) are moved the same way. The listener addresses cannot change without a restart.
+ */
+final class Reloader {
+    private static final Logger LOG = Logger.getLogger("switchboard.reload");
+
+    private final Path file;
+    private final AtomicReference<Routes> routes;
+    private final Registry registry;
+    private final Pacer pacer;
+    private byte[] lastSeen;
+
+    Reloader(Path file, AtomicReference<Routes> routes, Registry registry, Pacer pacer) {
+        this.file = file;
+        this.routes = routes;
+        this.registry = registry;
+        this.pacer = pacer;
+        this.lastSeen = read(file);
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return java.nio.file.Files.readAllBytes(file);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    /** Re-reads the file and applies it when valid. Thread-safe: one reload at a time. */
+    synchronized boolean reload() {
+        ProxyConfig next;
+        try {
+            next = ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            for (ConfigError error : e.errors()) {
+                LOG.warning("reload rejected: " + error);
+            }
+            LOG.warning("reload rejected: " + e.errors().size() + " errors; the running config stays");
+            return false;
+        }
+        Routes current = routes.get();
+        ProxyConfig old = current.config();
+        if (!next.listen().equals(old.listen()) || !next.admin().equals(old.admin())) {
+            LOG.warning("reload: listen/admin addresses changed; that needs a restart, the old addresses stay");
+        }
+        Routes fresh = new Routes(next, System::nanoTime, current);
+        routes.set(fresh);
+        int removed = pace(d -> isGone(fresh, d), next.drain(), "backend removed");
+        int moved = next.drain().rebalance() == DrainConfig.Rebalance.PACED
+                ? pace(d -> !isGone(fresh, d) && ownerChanged(fresh, d), next.drain(), "rebalance") : 0;
+        LOG.info("reload applied: " + next.pools().size() + " pools, " + next.routes().size() + " routes; closing "
+                + removed + " WebSockets on removed backends and " + moved + " moved by rebalance over "
+                + next.drain().spread().toMillis() + "ms");
+        return true;
+    }
+
+    private int pace(java.util.function.Predicate<Drainable> which, DrainConfig drain, String reason) {
+        List<Drainable> affected = registry.snapshot(d -> d.webSocket() && which.test(d));
+        return pacer.pace(affected, drain.spread().toMillis(), d -> d.drain(CloseCodes.SERVICE_RESTART, reason));
+    }
+
+    private static boolean isGone(Routes table, Drainable d) {
+        Pool pool = table.pool(d.pool());
+        return pool == null || pool.backends().stream().noneMatch(b -> b.id().equals(d.backend()));
+    }
+
+    private static boolean ownerChanged(Routes table, Drainable d) {
+        if (d.stickyKey() == null) {
+            return false; // placed by rotation, not by a key: no owner to return to
+        }
+        var owner = table.pool(d.pool()).owner(d.stickyKey());
+        return owner != null && !owner.id().equals(d.backend());
+    }
+
+    /** Watches the file's directory and reloads after a change (editors replace files; ConfigMaps swap links). */
+    void watch() {
+        Thread.ofPlatform().daemon().name("switchboard-config-watch").start(() -> {
+            Path dir = file.toAbsolutePath().getParent();
+            try (WatchService ws = FileSystems.getDefault().newWatchService()) {
+                dir.register(ws, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_DELETE);
+                while (true) {
+                    WatchKey key = ws.take();
+                    Thread.sleep(200); // let the writer finish; several events become one reload
+                    key.pollEvents();
+                    key.reset();
+                    byte[] now = read(file);
+                    if (!java.util.Arrays.equals(now, lastSeen)) { // another file of the directory, or a touch
+                        lastSeen = now;
+                        reload();
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warning("config watch unavailable (" + e.getMessage() + "); SIGHUP still reloads");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+}
