@@ -14,7 +14,7 @@ import io.switchboard.ws.Opcode;
  * consumed rather than forwarded.
  *
  * <p>So data-frame bytes stream straight to {@link Sink#data} as they arrive (header parsed in
- * place), while a control frame (at most 125 bytes of payload, §5.5) is held until complete and
+ * place; consecutive data frames of one read go out as one run, so one read becomes one write), while a control frame (at most 125 bytes of payload, §5.5) is held until complete and
  * handed over whole to {@link Sink#control}. A header split across reads is held too, so the
  * output is never left inside a frame the sink has not decided to forward.
  *
@@ -28,6 +28,12 @@ final class FrameScanner {
 
         /** A whole control frame: its wire bytes, its opcode and its unmasked payload. */
         void control(int opcode, byte[] frame, byte[] payload);
+
+        /**
+         * An illegal Close frame (payload over 125 bytes, RFC 6455 §5.5) was passed through as
+         * data, already given to {@link #data}: the close handshake has still begun.
+         */
+        void passedClose();
     }
 
     /** A header no stream can continue after; the tunnel fails the connection (§7.1.7). */
@@ -90,10 +96,13 @@ final class FrameScanner {
                 int headerStart = pos;
                 pos = readHeader(b, pos, end);
                 if (frame == null) {
-                    break; // header incomplete: held in partialHeader until the next read
+                    // header incomplete: held in partialHeader until the next read; what came before is whole
+                    runStart = flush(sink, b, runStart, headerStart, true);
+                    break;
                 }
                 if (held != null || headerStraddled) {
-                    runStart = flush(sink, b, runStart, headerStart, false);
+                    // everything before this header is whole frames
+                    runStart = flush(sink, b, runStart, headerStart, true);
                 }
                 if (held == null && headerStraddled) {
                     sink.data(partialHeader, 0, frame.headerLength(), false);
@@ -115,7 +124,7 @@ final class FrameScanner {
                 runStart = completeFrame(sink, b, runStart, pos);
             }
         }
-        flush(sink, b, runStart, pos, false);
+        flush(sink, b, runStart, pos, frame == null);
         bytes += len;
     }
 
@@ -177,7 +186,11 @@ final class FrameScanner {
         FrameHeader h = frame;
         frame = null;
         if (held == null) {
-            return flush(sink, b, runStart, pos, true);
+            if (h.opcode() == Opcode.CLOSE) {
+                runStart = flush(sink, b, runStart, pos, true);
+                sink.passedClose();
+            }
+            return runStart; // a data frame ended: the run goes on, one write for the whole read
         }
         byte[] wire = held;
         held = null;

@@ -79,6 +79,19 @@ abstract class LegWriter {
         }
     }
 
+    /** Records that a Close went out as relayed data (an illegal, oversized one): nothing more is written. */
+    final void closeRelayed() {
+        lock.lock();
+        try {
+            closeOnWire = true;
+            if (close == null) {
+                close = new byte[0];
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** True while the stream is inside a frame (a Close sent now would wait for its end). */
     final boolean isMidFrame() {
         lock.lock();

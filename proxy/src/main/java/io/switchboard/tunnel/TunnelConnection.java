@@ -209,6 +209,16 @@ final class TunnelConnection implements ServerConnection, Drainable {
             }
         }
 
+        @Override
+        public void passedClose() {
+            to.out.closeRelayed();
+            if (close.closeFrame(from.side, CloseCodes.PROTOCOL_ERROR)) {
+                finish();
+            } else {
+                armCloseTimer();
+            }
+        }
+
         private boolean isOwnPong(byte[] payload) {
             return from.heartbeat != null ? from.heartbeat.pong(payload, readAt) : LegHeartbeat.isOwn(payload);
         }

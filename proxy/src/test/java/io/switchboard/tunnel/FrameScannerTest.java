@@ -36,7 +36,7 @@ class FrameScannerTest {
     }
 
     /** Rebuilds the output the way a relay would, and remembers where frames ended and what was held. */
-    private static final class Recorder implements FrameScanner.Sink {
+    private static class Recorder implements FrameScanner.Sink {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final List<Integer> frameEnds = new ArrayList<>();
         final List<String> controls = new ArrayList<>();
@@ -49,6 +49,11 @@ class FrameScannerTest {
             if (endsFrame) {
                 frameEnds.add(out.size());
             }
+        }
+
+        @Override
+        public void passedClose() {
+            controls.add("passed close");
         }
 
         @Override
@@ -78,14 +83,15 @@ class FrameScannerTest {
         byte[] stream = stream();
         Recorder whole = scanInPieces(stream, stream.length);
         assertThat(whole.out.toByteArray()).isEqualTo(stream);
-        assertThat(whole.frameEnds).hasSize(5).last().isEqualTo(stream.length);
+        assertThat(whole.frameEnds).last().isEqualTo(stream.length);
+        assertThat(whole.midFrame).isFalse();
         assertThat(whole.controls).hasSize(2);
         assertThat(whole.controls.get(0)).isEqualTo("PING hi");
         assertThat(whole.controls.get(1)).contains("4001").contains("bye");
         for (int piece : new int[] {1, 2, 3, 7, 13, 14, 100, 8192}) {
             Recorder r = scanInPieces(stream, piece);
             assertThat(r.out.toByteArray()).as("piece %d", piece).isEqualTo(stream);
-            assertThat(r.frameEnds).as("piece %d", piece).isEqualTo(whole.frameEnds);
+            assertThat(r.midFrame).as("piece %d", piece).isFalse();
             assertThat(r.controls).as("piece %d", piece).isEqualTo(whole.controls);
         }
     }
@@ -119,6 +125,33 @@ class FrameScannerTest {
         byte[] second = frame(true, Opcode.CONTINUATION, 1000, true);
         assertThatThrownBy(() -> messages.feed(second, 0, second.length, r))
                 .isInstanceOf(FrameScanner.TooBigException.class);
+    }
+
+    @Test
+    void oneReadOfSeveralDataFramesIsOneRun() {
+        ByteArrayOutputStream s = new ByteArrayOutputStream();
+        for (int i = 0; i < 3; i++) {
+            s.writeBytes(frame(true, Opcode.TEXT, 10, true));
+        }
+        byte[] three = s.toByteArray();
+        List<Integer> calls = new ArrayList<>();
+        new FrameScanner().feed(three, 0, three.length, new Recorder() {
+            @Override
+            public void data(byte[] b, int off, int len, boolean endsFrame) {
+                calls.add(len);
+                assertThat(endsFrame).isTrue();
+            }
+        });
+        assertThat(calls).containsExactly(three.length);
+    }
+
+    @Test
+    void anOversizeCloseIsPassedThroughAndReported() {
+        byte[] bigClose = frame(true, Opcode.CLOSE, 126, true);
+        Recorder r = new Recorder();
+        new FrameScanner().feed(bigClose, 0, bigClose.length, r);
+        assertThat(r.out.toByteArray()).isEqualTo(bigClose);
+        assertThat(r.controls).containsExactly("passed close");
     }
 
     @Test

@@ -1,0 +1,170 @@
+package io.switchboard.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.switchboard.demo.EchoBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Draining one backend from the admin API, and hot reloads, through the real main: only the
+ * affected sockets are closed (with 1012), everyone else keeps talking, and a broken file changes
+ * nothing.
+ */
+class BackendDrainAndReloadTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final List<EchoBackend> BACKENDS = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        for (String name : List.of("a", "b", "c")) {
+            BACKENDS.add(EchoBackend.start(name));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        BACKENDS.forEach(EchoBackend::close);
+    }
+
+    private static String yaml(List<EchoBackend> backends, String extra) {
+        return "listen: 127.0.0.1:0\nadmin: {listen: 127.0.0.1:0}\n"
+                + "drain: {delay: 0s, spread: 500ms, deadline: 3s}\n"
+                + "pools:\n  echo:\n    hash-key: header:X-User\n    backends: ["
+                + String.join(", ", backends.stream().map(EchoBackend::address).toList()) + "]\n"
+                + "routes:\n  - {path: /, pool: echo}\n" + extra;
+    }
+
+    /** A connection with the backend it landed on. */
+    record Conn(RawWsClient client, String backend) {
+    }
+
+    private static List<Conn> connect(ProxyProcess proxy, int n) {
+        List<Conn> conns = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/", Map.of("X-User", "user-" + i));
+            assertThat(up.head().status()).isEqualTo(101);
+            up.client().sendText("/name");
+            conns.add(new Conn(up.client(), up.client().readMessage().text()));
+        }
+        assertThat(conns.stream().map(Conn::backend).distinct()).as("keys spread over all backends").hasSize(3);
+        return conns;
+    }
+
+    /** Either the Close the proxy sent, or the echo proving the socket is still open. */
+    private static RawWsClient.Frame roundTrip(Conn c) {
+        c.client().sendText("ping?");
+        return c.client().readDataOrClose();
+    }
+
+    private static String post(ProxyProcess proxy, String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.adminPort() + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.body().trim();
+    }
+
+    private static String get(ProxyProcess proxy, String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.adminPort() + path))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.body().trim();
+    }
+
+    @Test
+    void drainingOneBackendMovesExactlyItsSockets() throws Exception {
+        try (ProxyProcess proxy = ProxyProcess.run(yaml(BACKENDS, ""))) {
+            List<Conn> conns = connect(proxy, 30);
+            EchoBackend b = BACKENDS.get(1);
+            assertThat(get(proxy, "/admin/pools")).startsWith("200").contains("\"backend\":\"" + b.address() + "\"");
+            String answer = post(proxy, "/admin/pools/echo/backends/" + b.address() + "/drain");
+            long onB = conns.stream().filter(c -> c.backend().equals("b")).count();
+            assertThat(answer).startsWith("202").contains("\"closing\":" + onB);
+            Thread.sleep(1500); // the 500 ms spread, plus slack
+            for (Conn c : conns) {
+                RawWsClient.Frame f = roundTrip(c);
+                if (c.backend().equals("b")) {
+                    assertThat(f.opcode()).isEqualTo(RawWsClient.CLOSE);
+                    assertThat(f.closeCode()).isEqualTo(1012);
+                    assertThat(f.closeReason()).isEqualTo("backend drained");
+                    c.client().sendClose(1012, ""); // completes the close handshake
+                } else {
+                    assertThat(f.text()).as("a socket on another backend").isEqualTo("ping?");
+                }
+            }
+            String drained = "\"backend\":\"" + b.address() + "\",\"weight\":1,\"state\":\"drained\",\"open\":0";
+            waitFor(() -> uncheckedGet(proxy, "/admin/pools").contains(drained), Duration.ofSeconds(5));
+            // a user whose owner is b now lands elsewhere; after undrain it returns
+            String userOfB = "user-" + conns.indexOf(conns.stream().filter(c -> c.backend().equals("b")).findFirst().orElseThrow());
+            assertThat(nameFor(proxy, userOfB)).isNotEqualTo("b");
+            assertThat(post(proxy, "/admin/pools/echo/backends/" + b.address() + "/undrain")).startsWith("200");
+            assertThat(nameFor(proxy, userOfB)).isEqualTo("b");
+            assertThat(post(proxy, "/admin/pools/echo/backends/10.9.9.9:1/drain")).startsWith("404");
+            conns.forEach(c -> c.client().close());
+        }
+    }
+
+    private static String nameFor(ProxyProcess proxy, String user) {
+        try (RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/", Map.of("X-User", user))) {
+            up.client().sendText("/name");
+            return up.client().readMessage().text();
+        }
+    }
+
+    @Test
+    void reloadDrainsOnlyTheRemovedBackendAndABrokenFileChangesNothing() throws Exception {
+        Path file = ProxyProcess.writeConfig(yaml(BACKENDS, ""));
+        try (ProxyProcess proxy = ProxyProcess.start("run", file.toString())) {
+            List<Conn> conns = connect(proxy, 30);
+            // a broken file: rejected with check's errors, the running config stays
+            Files.writeString(file, yaml(BACKENDS, "bogus-key: 1\n"));
+            proxy.stdout(); // (errors go to stderr)
+            waitFor(() -> proxy.stderrText().contains("reload rejected"), Duration.ofSeconds(10));
+            assertThat(proxy.stderrText()).contains("bogus-key").contains("unknown key");
+            for (Conn c : conns) {
+                assertThat(roundTrip(c).text()).isEqualTo("ping?");
+            }
+            // remove backend c: only its sockets are closed, with 1012
+            Files.writeString(file, yaml(BACKENDS.subList(0, 2), ""));
+            waitFor(() -> proxy.stderrText().contains("reload applied"), Duration.ofSeconds(10));
+            Thread.sleep(1500);
+            for (Conn c : conns) {
+                RawWsClient.Frame f = roundTrip(c);
+                if (c.backend().equals("c")) {
+                    assertThat(f.opcode()).isEqualTo(RawWsClient.CLOSE);
+                    assertThat(f.closeCode()).isEqualTo(1012);
+                } else {
+                    assertThat(f.text()).as("sockets on kept backends are not touched").isEqualTo("ping?");
+                }
+            }
+            assertThat(get(proxy, "/admin/pools")).doesNotContain(BACKENDS.get(2).address());
+            conns.forEach(c -> c.client().close());
+        }
+    }
+
+    private static String uncheckedGet(ProxyProcess proxy, String path) {
+        try {
+            return get(proxy, path);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited " + timeout).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+}
