@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * objects are ever instantiated from the file, and every value keeps its position for messages.
  */
 public final class ConfigLoader {
-    static final List<String> TOP_KEYS = List.of("listen", "pools", "routes", "timeouts", "websocket", "admin", "drain");
+    static final List<String> TOP_KEYS = List.of("listen", "pools", "routes", "timeouts", "websocket", "admin", "drain", "limits");
     static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "upstream-handshake", "close", "http-read");
     private static final String EMPTY = "file is empty; expected a mapping with 'pools' and 'routes'";
 
@@ -137,10 +137,11 @@ public final class ConfigLoader {
         Timeouts timeouts = timeouts(top.get("timeouts"), problems);
         HostPort admin = DrainParser.admin(top.get("admin"), problems);
         DrainConfig drain = DrainParser.drain(top.get("drain"), problems);
+        Limits limits = DrainParser.limits(top.get("limits"), problems);
         if (!problems.isEmpty()) {
             return null;
         }
-        return new ProxyConfig(source, listen, pools.pools(), routes, timeouts, websocket, admin, drain);
+        return new ProxyConfig(source, listen, pools.pools(), routes, timeouts, websocket, admin, drain, limits);
     }
 
     private static Timeouts timeouts(Node node, Problems problems) {

@@ -5,10 +5,11 @@ import java.util.List;
 
 import org.yaml.snakeyaml.nodes.Node;
 
-/** Reads the {@code drain} and {@code admin} sections. Package-private: {@link ConfigLoader} is the entry point. */
+/** Reads the {@code drain}, {@code admin} and {@code limits} sections. Package-private: {@link ConfigLoader} is the entry point. */
 final class DrainParser {
     static final List<String> DRAIN_KEYS = List.of("delay", "spread", "deadline", "close-code", "rebalance");
     static final List<String> ADMIN_KEYS = List.of("listen");
+    static final List<String> LIMIT_KEYS = List.of("max-connections", "max-connections-per-ip", "handshakes-per-second");
 
     private DrainParser() {
     }
@@ -61,6 +62,24 @@ final class DrainParser {
         }
         HostPort hp = Values.convert(listen, "admin.listen", "host:port like 127.0.0.1:9901", HostPort::parse, problems);
         return hp == null ? ProxyConfig.DEFAULT_ADMIN : hp;
+    }
+
+    /** The {@code limits} section; absent keys are 0 (no limit). */
+    static Limits limits(Node node, Problems problems) {
+        if (node == null || Values.isNull(node)) {
+            return Limits.NONE;
+        }
+        YamlMap map = YamlMap.of(node, "limits", "a mapping of limits", LIMIT_KEYS, problems);
+        if (map == null) {
+            return Limits.NONE;
+        }
+        int[] v = new int[LIMIT_KEYS.size()];
+        for (int i = 0; i < v.length; i++) {
+            Node n = map.get(LIMIT_KEYS.get(i));
+            Integer value = n == null ? Integer.valueOf(0) : Values.integer(n, map.join(LIMIT_KEYS.get(i)), 0, 10_000_000, problems);
+            v[i] = value == null ? 0 : value;
+        }
+        return new Limits(v[0], v[1], v[2]);
     }
 
     private static Duration duration(YamlMap map, String key, Duration base, Problems problems) {

@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param admin    the admin listener (health, admin API); YAML {@code admin.listen}, default
  *                 {@code 127.0.0.1:9901}
  * @param drain    drain and rebalance settings
+ * @param limits   admission limits for WebSocket upgrades
  */
 public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
-                          Timeouts timeouts, WebSocketPolicy websocket, HostPort admin, DrainConfig drain) {
+                          Timeouts timeouts, WebSocketPolicy websocket, HostPort admin, DrainConfig drain,
+                          Limits limits) {
     /** {@code admin.listen} when the YAML gives none: loopback only. */
     public static final HostPort DEFAULT_ADMIN = new HostPort("127.0.0.1", 9901);
 
@@ -39,6 +41,7 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
         Objects.requireNonNull(websocket, "websocket");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(drain, "drain");
+        Objects.requireNonNull(limits, "limits");
         // LinkedHashMap keeps file order, which logs and status pages show.
         pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
         routes = List.copyOf(routes);
@@ -60,7 +63,8 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
     /** A config with the default WebSocket policy. */
     public ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
                        Timeouts timeouts) {
-        this(source, listen, pools, routes, timeouts, WebSocketPolicy.DEFAULTS, DEFAULT_ADMIN, DrainConfig.DEFAULTS);
+        this(source, listen, pools, routes, timeouts, WebSocketPolicy.DEFAULTS, DEFAULT_ADMIN, DrainConfig.DEFAULTS,
+                Limits.NONE);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.switchboard.config;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,9 +21,11 @@ import java.util.Optional;
  * @param mode  WebSocket handling, default {@link Mode#TUNNEL}
  * @param websocket the route's effective WebSocket policy: the top-level {@code websocket} section
  *                  with the route's own {@code websocket} keys applied over it
+ * @param origins   allowed {@code Origin} values for WebSocket upgrades (exact, case-insensitive,
+ *                  e.g. {@code https://app.example.com}); empty = any origin (the default)
  */
 public record RouteConfig(int index, Optional<String> host, String path, String pool, Mode mode,
-                          WebSocketPolicy websocket) {
+                          WebSocketPolicy websocket, List<String> origins) {
     /** @throws IllegalArgumentException if index is negative, path lacks its '/' or pool is blank */
     public RouteConfig {
         Objects.requireNonNull(host, "host");
@@ -30,6 +33,7 @@ public record RouteConfig(int index, Optional<String> host, String path, String 
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(websocket, "websocket");
+        origins = origins.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
         if (index < 0) {
             throw new IllegalArgumentException("index must be >= 0; got " + index);
         }
@@ -41,9 +45,18 @@ public record RouteConfig(int index, Optional<String> host, String path, String 
         }
     }
 
+    /**
+     * Whether a WebSocket upgrade with this {@code Origin} header may use the route (Cross-Site
+     * WebSocket Hijacking protection). Requests without an Origin (not from a browser) are allowed:
+     * only browsers send one, and only browsers can be tricked into a cross-site upgrade.
+     */
+    public boolean allowsOrigin(String origin) {
+        return origins.isEmpty() || origin == null || origins.contains(origin.trim().toLowerCase(Locale.ROOT));
+    }
+
     /** A route with the default WebSocket policy. */
     public RouteConfig(int index, Optional<String> host, String path, String pool, Mode mode) {
-        this(index, host, path, pool, mode, WebSocketPolicy.DEFAULTS);
+        this(index, host, path, pool, mode, WebSocketPolicy.DEFAULTS, List.of());
     }
 
     /**

@@ -11,8 +11,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** Reads the {@code routes} section. Package-private: {@link ConfigLoader} is the entry point. */
 final class RoutesParser {
-    static final List<String> ROUTE_KEYS = List.of("path", "host", "pool", "mode", "websocket");
+    static final List<String> ROUTE_KEYS = List.of("path", "host", "pool", "mode", "websocket", "origins");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_.-]+|\\[[0-9A-Fa-f:.%]+]");
+    private static final Pattern ORIGIN = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^/\\s]+");
     private static final Pattern HOST_WITH_PORT = Pattern.compile("([A-Za-z0-9_.-]+|\\[[0-9A-Fa-f:.%]+]):\\d+");
 
     private final Problems problems;
@@ -70,10 +71,11 @@ final class RoutesParser {
         Node modeNode = map.get("mode");
         Mode mode = modeNode == null ? Mode.TUNNEL : mode(modeNode, map.join("mode"));
         WebSocketPolicy policy = WebSocketParser.parse(map.get("websocket"), map.join("websocket"), websocket, problems);
+        List<String> origins = origins(map.get("origins"), map.join("origins"));
         if (problems.count() > before) {
             return null;
         }
-        return new RouteConfig(index, Optional.ofNullable(host), path, pool, mode, policy);
+        return new RouteConfig(index, Optional.ofNullable(host), path, pool, mode, policy, origins);
     }
 
     private String path(Node node, String at) {
@@ -116,6 +118,26 @@ final class RoutesParser {
             return pool;
         }
         return report(node, at, "no pool named '" + pool + "'" + Suggest.didYouMean(pool, poolNames), pool);
+    }
+
+    /** A list of origins like {@code https://app.example.com} (scheme://host[:port], no path). */
+    private List<String> origins(Node node, String at) {
+        if (node == null) {
+            return List.of();
+        }
+        String expected = "a list of origins like [https://app.example.com]";
+        List<Node> items = Values.list(node, at, expected, problems);
+        List<String> origins = new ArrayList<>();
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String o = Values.text(items.get(i), at + "[" + i + "]", "an origin like https://app.example.com", problems);
+            if (o != null && !ORIGIN.matcher(o).matches()) {
+                problems.add(items.get(i), at + "[" + i + "]", "expected an origin like https://app.example.com "
+                        + "(scheme://host[:port], no path or trailing slash); got '" + o + "'");
+            } else if (o != null) {
+                origins.add(o);
+            }
+        }
+        return origins;
     }
 
     private Mode mode(Node node, String at) {

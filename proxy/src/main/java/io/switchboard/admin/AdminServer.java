@@ -16,6 +16,7 @@ import io.switchboard.config.PoolConfig;
 import io.switchboard.drain.Gate;
 import io.switchboard.drain.Pacer;
 import io.switchboard.drain.Registry;
+import io.switchboard.metrics.ProxyMetrics;
 import io.switchboard.route.Routes;
 import io.switchboard.ws.CloseCodes;
 
@@ -24,7 +25,8 @@ import io.switchboard.ws.CloseCodes;
  *
  * <pre>
  * GET  /health/live                                  200 while the process runs
- * GET  /health/ready                                 200, or 503 with the reason (draining)
+ * GET  /health/ready                                 200, or 503 with the reason (draining, no usable backend)
+ * GET  /metrics                                      Prometheus text format
  * GET  /admin/pools                                  pools, backends, state, open WebSockets per backend
  * POST /admin/pools/{pool}/backends/{backend}/drain  no new connections; open WebSockets closed with 1012, paced
  * POST /admin/pools/{pool}/backends/{backend}/undrain
@@ -38,8 +40,11 @@ public final class AdminServer implements AutoCloseable {
     private final Gate gate;
     private final Registry registry;
     private final Pacer pacer;
+    private final ProxyMetrics metrics;
 
-    private AdminServer(HostPort listen, Supplier<Routes> routes, Gate gate, Registry registry, Pacer pacer) {
+    private AdminServer(HostPort listen, Supplier<Routes> routes, Gate gate, Registry registry, Pacer pacer,
+                        ProxyMetrics metrics) {
+        this.metrics = metrics;
         this.routes = routes;
         this.gate = gate;
         this.registry = registry;
@@ -52,6 +57,10 @@ public final class AdminServer implements AutoCloseable {
                         .get("/health/live", (req, res) -> json(res, 200, "{\"status\":\"UP\"}"))
                         .get("/health/ready", (req, res) -> ready(res))
                         .get("/admin/pools", (req, res) -> json(res, 200, pools()))
+                        .get("/metrics", (req, res) -> {
+                            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                            res.send(metrics.scrape());
+                        })
                         .post("/admin/pools/{pool}/backends/{backend}/drain", (req, res) -> drain(req, res, true))
                         .post("/admin/pools/{pool}/backends/{backend}/undrain", (req, res) -> drain(req, res, false)))
                 .build()
@@ -59,8 +68,9 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** Starts the admin listener on {@code listen}. */
-    public static AdminServer start(HostPort listen, Supplier<Routes> routes, Gate gate, Registry registry, Pacer pacer) {
-        return new AdminServer(listen, routes, gate, registry, pacer);
+    public static AdminServer start(HostPort listen, Supplier<Routes> routes, Gate gate, Registry registry, Pacer pacer,
+                                    ProxyMetrics metrics) {
+        return new AdminServer(listen, routes, gate, registry, pacer, metrics);
     }
 
     /** The bound port. */
@@ -69,11 +79,18 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void ready(ServerResponse res) {
-        if (gate.ready()) {
+        String down = gate.ready() ? (anyUsableBackend() ? null : "no pool has a usable backend") : gate.notReadyReason();
+        if (down == null) {
             json(res, 200, "{\"status\":\"UP\"}");
         } else {
-            json(res, 503, "{\"status\":\"DOWN\",\"reason\":" + Json.quote(gate.notReadyReason()) + "}");
+            json(res, 503, "{\"status\":\"DOWN\",\"reason\":" + Json.quote(down) + "}");
         }
+    }
+
+    private boolean anyUsableBackend() {
+        Routes table = routes.get();
+        return table.config().pools().keySet().stream().map(table::pool)
+                .anyMatch(p -> p.backends().stream().anyMatch(b -> !p.isEjected(b) && !p.isDrained(b)));
     }
 
     private String pools() {
@@ -111,6 +128,7 @@ public final class AdminServer implements AutoCloseable {
             var sockets = registry.snapshot(d -> d.webSocket() && d.pool().equals(poolName) && d.backend().equals(backendId));
             long spread = table.config().drain().spread().toMillis();
             closing = pacer.pace(sockets, spread, d -> d.drain(CloseCodes.SERVICE_RESTART, "backend drained"));
+            metrics.drained("backend", closing);
         }
         LOG.info("admin: backend " + backendId + " of pool " + poolName + (drain ? " drained; closing " + closing
                 + " WebSockets over " + table.config().drain().spread().toMillis() + "ms" : " undrained"));

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import io.switchboard.config.DrainConfig;
+import io.switchboard.metrics.ProxyMetrics;
 import io.switchboard.ws.CloseCodes;
 
 /**
@@ -29,10 +30,12 @@ public final class ProcessDrain {
     private final Registry registry;
     private final Pacer pacer;
     private final DrainConfig config;
+    private final ProxyMetrics metrics;
     private final CountDownLatch hurry = new CountDownLatch(1);
     private volatile boolean started;
 
-    public ProcessDrain(Gate gate, Registry registry, Pacer pacer, DrainConfig config) {
+    public ProcessDrain(Gate gate, Registry registry, Pacer pacer, DrainConfig config, ProxyMetrics metrics) {
+        this.metrics = metrics;
         this.gate = gate;
         this.registry = registry;
         this.pacer = pacer;
@@ -70,7 +73,7 @@ public final class ProcessDrain {
         var items = registry.snapshot(d -> true);
         String reason = config.closeCode() == CloseCodes.SERVICE_RESTART ? "service restart" : "going away";
         long spread = paced && hurry.getCount() > 0 ? config.spread().toMillis() : 0;
-        pacer.pace(items, spread, d -> d.drain(config.closeCode(), reason));
+        metrics.drained("process", pacer.pace(items, spread, d -> d.drain(config.closeCode(), reason)));
         LOG.info("drain: new upgrades refused; closing " + items.size() + " connections over " + spread + "ms");
         while (registry.size() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(50);

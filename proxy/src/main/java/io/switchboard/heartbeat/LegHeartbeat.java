@@ -2,6 +2,7 @@ package io.switchboard.heartbeat;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.function.LongConsumer;
 
 import io.switchboard.config.Heartbeat;
 
@@ -35,6 +36,7 @@ public final class LegHeartbeat {
         REAP
     }
 
+    private final LongConsumer rttSink;
     private final long interval;
     private final long timeout;
     private volatile long lastHeard;
@@ -50,14 +52,21 @@ public final class LegHeartbeat {
     /**
      * @param config the leg's heartbeat; must be enabled
      * @param now    the current {@link System#nanoTime()}, when the leg opened
+     * @param rttSink receives each measured round trip in nanoseconds (metrics)
      */
-    public LegHeartbeat(Heartbeat config, long now) {
+    public LegHeartbeat(Heartbeat config, long now, LongConsumer rttSink) {
         if (!config.enabled()) {
             throw new IllegalArgumentException("heartbeat is off");
         }
         this.interval = config.interval().toNanos();
         this.timeout = config.timeout().toNanos();
         this.lastHeard = now;
+        this.rttSink = rttSink;
+    }
+
+    /** A heartbeat whose round trips are only summarised (tests). */
+    public LegHeartbeat(Heartbeat config, long now) {
+        this(config, now, rtt -> { });
     }
 
     /** Records that bytes arrived from the peer: proof of life. O(1), called on every read. */
@@ -114,6 +123,7 @@ public final class LegHeartbeat {
     }
 
     private void record(long rtt) {
+        rttSink.accept(rtt);
         rttCount++;
         rttSum += rtt;
         rttMin = Math.min(rttMin, rtt);

@@ -25,6 +25,7 @@ import io.switchboard.balance.Backend;
 import io.switchboard.config.Timeouts;
 import io.switchboard.drain.Gate;
 import io.switchboard.drain.Registry;
+import io.switchboard.metrics.ProxyMetrics;
 import io.switchboard.log.AccessLog;
 import io.switchboard.route.RequestInfo;
 import io.switchboard.route.RouteTarget;
@@ -45,6 +46,7 @@ public final class HttpForwarder implements Handler {
     private final Supplier<Routes> routes;
     private final Gate gate;
     private final Registry registry;
+    private final ProxyMetrics metrics;
     private final WebClient client;
     private final Duration readTimeout;
 
@@ -52,9 +54,11 @@ public final class HttpForwarder implements Handler {
      * @param routes   the current routing table; the first one's timeouts set connect and read limits
      * @param gate     while draining, responses carry {@code Connection: close}
      * @param registry where streaming responses register so a drain can end them
+     * @param metrics  counts requests by status
      */
-    public HttpForwarder(Supplier<Routes> routes, Gate gate, Registry registry) {
+    public HttpForwarder(Supplier<Routes> routes, Gate gate, Registry registry, ProxyMetrics metrics) {
         this.routes = routes;
+        this.metrics = metrics;
         this.gate = gate;
         this.registry = registry;
         Timeouts t = routes.get().config().timeouts();
@@ -73,6 +77,7 @@ public final class HttpForwarder implements Handler {
         long started = System.nanoTime();
         RequestInfo info = requestInfo(req);
         String outcome = forward(req, res, info);
+        metrics.httpRequest(res.status().code());
         AccessLog.log("http client=" + info.clientIp() + " " + req.prologue().method().text() + " " + info.path()
                 + " status=" + res.status().code() + " " + outcome
                 + " duration=" + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");

@@ -19,6 +19,7 @@ import io.switchboard.config.ProxyConfig;
 import io.switchboard.drain.Drainable;
 import io.switchboard.drain.Pacer;
 import io.switchboard.drain.Registry;
+import io.switchboard.metrics.ProxyMetrics;
 import io.switchboard.route.Routes;
 import io.switchboard.ws.CloseCodes;
 
@@ -37,9 +38,11 @@ final class Reloader {
     private final AtomicReference<Routes> routes;
     private final Registry registry;
     private final Pacer pacer;
+    private final ProxyMetrics metrics;
     private byte[] lastSeen;
 
-    Reloader(Path file, AtomicReference<Routes> routes, Registry registry, Pacer pacer) {
+    Reloader(Path file, AtomicReference<Routes> routes, Registry registry, Pacer pacer, ProxyMetrics metrics) {
+        this.metrics = metrics;
         this.file = file;
         this.routes = routes;
         this.registry = registry;
@@ -74,6 +77,7 @@ final class Reloader {
         }
         Routes fresh = new Routes(next, System::nanoTime, current);
         routes.set(fresh);
+        metrics.watchBackends(routes::get);
         int removed = pace(d -> isGone(fresh, d), next.drain(), "backend removed");
         int moved = next.drain().rebalance() == DrainConfig.Rebalance.PACED
                 ? pace(d -> !isGone(fresh, d) && ownerChanged(fresh, d), next.drain(), "rebalance") : 0;
@@ -85,7 +89,9 @@ final class Reloader {
 
     private int pace(java.util.function.Predicate<Drainable> which, DrainConfig drain, String reason) {
         List<Drainable> affected = registry.snapshot(d -> d.webSocket() && which.test(d));
-        return pacer.pace(affected, drain.spread().toMillis(), d -> d.drain(CloseCodes.SERVICE_RESTART, reason));
+        int n = pacer.pace(affected, drain.spread().toMillis(), d -> d.drain(CloseCodes.SERVICE_RESTART, reason));
+        metrics.drained("reload", n);
+        return n;
     }
 
     private static boolean isGone(Routes table, Drainable d) {

@@ -16,8 +16,10 @@ import io.switchboard.drain.Pacer;
 import io.switchboard.drain.ProcessDrain;
 import io.switchboard.drain.Registry;
 import io.switchboard.http.HttpForwarder;
+import io.switchboard.metrics.ProxyMetrics;
 import io.switchboard.route.Routes;
 import io.switchboard.tunnel.TcpKeepAlive;
+import io.switchboard.tunnel.TunnelServices;
 import io.switchboard.tunnel.TunnelUpgrader;
 
 /**
@@ -47,21 +49,23 @@ public final class Switchboard implements AutoCloseable {
         });
         timers.setRemoveOnCancelPolicy(true);
         registry = new Registry();
+        ProxyMetrics metrics = new ProxyMetrics();
+        metrics.watchBackends(routes::get);
         Gate gate = new Gate();
         Pacer pacer = new Pacer(timers);
-        drain = new ProcessDrain(gate, registry, pacer, config.drain());
-        server = listener(config, gate);
+        drain = new ProcessDrain(gate, registry, pacer, config.drain(), metrics);
+        server = listener(config, new TunnelServices(timers, gate, registry, metrics));
         try {
-            admin = AdminServer.start(config.admin(), routes::get, gate, registry, pacer);
+            admin = AdminServer.start(config.admin(), routes::get, gate, registry, pacer, metrics);
         } catch (RuntimeException e) {
             server.stop();
             throw e;
         }
-        reloader = file == null ? null : new Reloader(file, routes, registry, pacer);
+        reloader = file == null ? null : new Reloader(file, routes, registry, pacer, metrics);
     }
 
-    private WebServer listener(ProxyConfig config, Gate gate) {
-        TunnelUpgrader upgrader = new TunnelUpgrader(routes::get, timers, gate, registry);
+    private WebServer listener(ProxyConfig config, TunnelServices services) {
+        TunnelUpgrader upgrader = new TunnelUpgrader(routes::get, services);
         Duration handshake = config.timeouts().handshake();
         Http1Config http1 = Http1Config.builder()
                 .addReceiveListener(new HandshakeDeadline(timers, handshake))
@@ -70,7 +74,7 @@ public final class Switchboard implements AutoCloseable {
         for (String spelling : TunnelUpgrader.SPELLINGS) {
             selector.putUpgrader(spelling, upgrader);
         }
-        HttpForwarder forwarder = new HttpForwarder(routes::get, gate, registry);
+        HttpForwarder forwarder = new HttpForwarder(routes::get, services.gate(), registry, services.metrics());
         return WebServer.builder()
                 .host(config.listen().host())
                 .port(config.listen().port())

@@ -1,5 +1,7 @@
 package io.switchboard.tunnel;
 
+import java.util.function.LongConsumer;
+
 import io.switchboard.config.Heartbeat;
 import io.switchboard.heartbeat.LegHeartbeat;
 
@@ -13,11 +15,11 @@ final class Leg {
     final FrameScanner in;
     final LegHeartbeat heartbeat;
 
-    Leg(Side side, LegWriter out, FrameScanner in, Heartbeat heartbeat, long now) {
+    Leg(Side side, LegWriter out, FrameScanner in, Heartbeat heartbeat, long now, LongConsumer rttSink) {
         this.side = side;
         this.out = out;
         this.in = in;
-        this.heartbeat = heartbeat.enabled() ? new LegHeartbeat(heartbeat, now) : null;
+        this.heartbeat = heartbeat.enabled() ? new LegHeartbeat(heartbeat, now, rttSink) : null;
     }
 
     /** Frames toward a backend are masked, toward a client not (RFC 6455 §5.1). */

@@ -25,6 +25,7 @@ import io.switchboard.drain.Drainable;
 import io.switchboard.drain.Registry;
 import io.switchboard.heartbeat.LegHeartbeat;
 import io.switchboard.log.AccessLog;
+import io.switchboard.metrics.ProxyMetrics;
 import io.switchboard.ws.CloseCodes;
 import io.switchboard.ws.ClosePayload;
 import io.switchboard.ws.Frames;
@@ -62,6 +63,9 @@ final class TunnelConnection implements ServerConnection, Drainable {
     private final String logPrefix;
     private final Placement placement;
     private final Registry registry;
+    private final ProxyMetrics metrics;
+    private final AutoCloseable admission;
+    private Runnable openGauge = () -> { };
     private final Leg client;
     private final Leg backend;
     private final Liveness liveness;
@@ -71,27 +75,30 @@ final class TunnelConnection implements ServerConnection, Drainable {
     private volatile long lastData;
     private volatile long readAt;
 
-    /** Where a tunnel was placed: its pool, backend and sticky key (drains and reloads select by these). */
-    record Placement(String pool, String backend, String stickyKey) {
+    /** Where a tunnel was placed: route, pool, backend and sticky key (drains and reloads select by these). */
+    record Placement(String route, String pool, String backend, String stickyKey) {
     }
 
-    TunnelConnection(ConnectionContext ctx, UpstreamDialer.Upgraded up, ScheduledExecutorService timers,
-                     Duration closeTimeout, WebSocketPolicy policy, Placement placement, Registry registry,
+    TunnelConnection(ConnectionContext ctx, UpstreamDialer.Upgraded up, TunnelServices services,
+                     Duration closeTimeout, WebSocketPolicy policy, Placement placement, AutoCloseable admission,
                      String logPrefix) throws IOException {
         long now = System.nanoTime();
         this.ctx = ctx;
         this.backendSocket = up.socket();
         this.lease = up.lease();
         this.early = up.head().leftover();
-        this.timers = timers;
+        this.timers = services.timers();
         this.closeTimeout = closeTimeout;
         this.logPrefix = logPrefix;
         this.placement = placement;
-        this.registry = registry;
+        this.registry = services.registry();
+        this.metrics = services.metrics();
+        this.admission = admission;
         this.client = new Leg(Side.DOWNSTREAM, new ClientWriter(ctx),
-                new FrameScanner(policy.maxFrameSize(), policy.maxMessageSize()), policy.downstream(), now);
+                new FrameScanner(policy.maxFrameSize(), policy.maxMessageSize()), policy.downstream(), now,
+                rtt -> metrics.pingRtt("downstream", rtt));
         this.backend = new Leg(Side.UPSTREAM, new BackendWriter(backendSocket, backendSocket.getOutputStream()),
-                new FrameScanner(), policy.upstream(), now);
+                new FrameScanner(), policy.upstream(), now, rtt -> metrics.pingRtt("upstream", rtt));
         this.liveness = new Liveness(timers, this, policy, now);
         this.lastData = now;
     }
@@ -100,6 +107,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
     public void handle(Limit limit) throws InterruptedException {
         long started = System.nanoTime();
         registry.add(this);
+        openGauge = metrics.opened(placement.route(), placement.backend());
         liveness.start();
         Future<?> upstream = ctx.executor().submit(this::relayUpstream);
         relayDownstream();
@@ -110,6 +118,8 @@ final class TunnelConnection implements ServerConnection, Drainable {
         }
         finish();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        metrics.closed(placement.route(), client.in.bytes(), client.in.frames(), backend.in.bytes(), backend.in.frames(),
+                Duration.ofNanos(System.nanoTime() - started), close.closedBy(), close.code());
         AccessLog.log(logPrefix + " duration=" + millis + "ms"
                 + " up=" + client.in.bytes() + "B/" + client.in.frames() + "f"
                 + " down=" + backend.in.bytes() + "B/" + backend.in.frames() + "f"
@@ -365,6 +375,12 @@ final class TunnelConnection implements ServerConnection, Drainable {
         client.out.closeSocket();
         lease.close();
         registry.remove(this);
+        openGauge.run();
+        try {
+            admission.close();
+        } catch (Exception e) {
+            // a ticket's close does not fail
+        }
     }
 
     Leg clientLeg() {

@@ -2,7 +2,6 @@ package io.switchboard.tunnel;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 import io.helidon.http.HeaderName;
@@ -14,8 +13,6 @@ import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
 import io.switchboard.config.Timeouts;
 import io.switchboard.config.WebSocketPolicy;
-import io.switchboard.drain.Gate;
-import io.switchboard.drain.Registry;
 import io.switchboard.log.AccessLog;
 import io.switchboard.route.RequestInfo;
 import io.switchboard.route.RouteTarget;
@@ -45,21 +42,16 @@ public final class TunnelUpgrader implements Http1Upgrader {
     public static final HeaderName SEC_WEBSOCKET_VERSION = HeaderNames.create("Sec-WebSocket-Version");
 
     private final Supplier<Routes> routes;
-    private final ScheduledExecutorService timers;
-    private final Gate gate;
-    private final Registry registry;
+    private final TunnelServices services;
+    private final Admission admission = new Admission();
 
     /**
      * @param routes   the current routing table (swapped on reload)
-     * @param timers   the shared scheduler for liveness and close timers
-     * @param gate     admission state: refuses upgrades while draining
-     * @param registry where open tunnels register for drains and reloads
+     * @param services the scheduler, gate, registry and metrics every tunnel shares
      */
-    public TunnelUpgrader(Supplier<Routes> routes, ScheduledExecutorService timers, Gate gate, Registry registry) {
+    public TunnelUpgrader(Supplier<Routes> routes, TunnelServices services) {
         this.routes = routes;
-        this.timers = timers;
-        this.gate = gate;
-        this.registry = registry;
+        this.services = services;
     }
 
     @Override
@@ -77,15 +69,25 @@ public final class TunnelUpgrader implements Http1Upgrader {
                 headers.first(SEC_WEBSOCKET_VERSION).orElse(null)));
         if (refusal != null) {
             String extra = refusal.status() == 426 ? "Sec-WebSocket-Version: 13\r\n" : "";
-            return refuse(ctx, request, refusal.status(), refusal.reason(), extra);
+            return refuse(ctx, request, refusal.status(), "bad_handshake", refusal.reason(), extra);
         }
-        if (gate.refusing()) {
-            return refuse(ctx, request, 503, "draining: this instance is shutting down, retry", "Retry-After: 1\r\n");
+        if (services.gate().refusing()) {
+            return refuse(ctx, request, 503, "draining", "draining: this instance is shutting down, retry",
+                    "Retry-After: 1\r\n");
         }
         Routes table = routes.get();
         RouteTarget target = table.match(request);
         if (target == null) {
-            return refuse(ctx, request, 404, "no route for " + request.host() + request.path(), "");
+            return refuse(ctx, request, 404, "no_route", "no route for " + request.host() + request.path(), "");
+        }
+        String origin = headers.first(HeaderNames.ORIGIN).orElse(null);
+        if (!target.route().allowsOrigin(origin)) {
+            return refuse(ctx, request, 403, "origin", "origin '" + origin + "' is not allowed on this route", "");
+        }
+        Admission.Refusal[] over = new Admission.Refusal[1];
+        Admission.Ticket ticket = admission.admit(request.clientIp(), table.config().limits(), over);
+        if (ticket == null) {
+            return refuse(ctx, request, over[0].status(), over[0].word(), over[0].reason(), "Retry-After: 1\r\n");
         }
         String key = target.stickyKey(request);
         byte[] head = UpstreamRequest.head(request, headers, ctx.isSecure());
@@ -94,26 +96,34 @@ public final class TunnelUpgrader implements Http1Upgrader {
         String prefix = "ws client=" + request.clientIp() + " path=" + request.path()
                 + " route=" + target.route().path() + " pool=" + target.pool().name()
                 + " key=" + AccessLog.hashKey(key);
+        if (!(outcome instanceof UpstreamDialer.Upgraded)) {
+            ticket.close();
+        }
         return switch (outcome) {
-            case UpstreamDialer.Failed f -> refuse(ctx, request, f.status(), f.reason(), "");
+            case UpstreamDialer.Failed f -> refuse(ctx, request, f.status(), f.status() == 503 ? "no_backend"
+                    : f.status() == 504 ? "upstream_timeout" : "upstream_unreachable", f.reason(), "");
             case UpstreamDialer.Answered a -> relayRefusal(ctx, a, prefix);
             case UpstreamDialer.Upgraded u -> open(ctx, u, timeouts, target.route().websocket(),
-                    new TunnelConnection.Placement(target.pool().name(), u.backend().id(), key),
-                    prefix + " backend=" + u.backend().id());
+                    new TunnelConnection.Placement(target.route().path(), target.pool().name(), u.backend().id(), key),
+                    ticket, prefix + " backend=" + u.backend().id());
         };
     }
 
     private ServerConnection open(ConnectionContext ctx, UpstreamDialer.Upgraded up, Timeouts timeouts,
-                                  WebSocketPolicy policy, TunnelConnection.Placement placement, String prefix) {
+                                  WebSocketPolicy policy, TunnelConnection.Placement placement,
+                                  Admission.Ticket ticket, String prefix) {
         try {
-            TunnelConnection tunnel = new TunnelConnection(ctx, up, timers, timeouts.close(), policy, placement,
-                    registry, prefix);
+            TunnelConnection tunnel = new TunnelConnection(ctx, up, services, timeouts.close(), policy, placement,
+                    ticket, prefix);
+            services.metrics().upgrade(101, "ok");
             // the 101 goes verbatim (subprotocol and extensions as the backend chose them)
             HttpErrors.write(ctx, up.head().raw());
             return tunnel;
         } catch (IOException e) {
+            ticket.close();
             up.lease().close();
             UpstreamDialer.closeQuietly(up.socket());
+            services.metrics().upgrade(502, "upstream_unreachable");
             return HttpErrors.respond(ctx, 502, "backend connection failed: " + e.getMessage(), "");
         }
     }
@@ -124,11 +134,13 @@ public final class TunnelUpgrader implements Http1Upgrader {
         HttpErrors.write(ctx, a.head().raw());
         HttpErrors.write(ctx, body);
         AccessLog.log(prefix + " backend=" + a.backend().id() + " refused status=" + a.head().status());
+        services.metrics().upgrade(a.head().status(), "backend_refused");
         return HttpErrors.finished();
     }
 
-    private static ServerConnection refuse(ConnectionContext ctx, RequestInfo request, int status, String reason,
-                                           String extra) {
+    private ServerConnection refuse(ConnectionContext ctx, RequestInfo request, int status, String word, String reason,
+                                    String extra) {
+        services.metrics().upgrade(status, word);
         AccessLog.log("ws client=" + request.clientIp() + " path=" + request.path() + " refused status=" + status
                 + " reason=\"" + reason + "\"");
         return HttpErrors.respond(ctx, status, reason, extra);

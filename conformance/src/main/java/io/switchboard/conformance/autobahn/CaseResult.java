@@ -72,6 +72,9 @@ public record CaseResult(String agent, CaseSpec spec, Outcome outcome, Verdicts.
         m.put("octetsSent", o.octetsSent);
         m.put("httpRequest", o.httpRequest);
         m.put("httpResponse", o.httpResponse);
+        if (o.log != null) {
+            m.put("log", o.log);
+        }
         return m;
     }
 

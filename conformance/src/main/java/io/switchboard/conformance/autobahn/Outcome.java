@@ -46,6 +46,35 @@ public final class Outcome {
     long framesSent;
     long octetsSent;
 
+    /** What a case outside the fuzzer did and saw, one line each (the proxy catalogue); else null. */
+    List<String> log;
+
+    /**
+     * An outcome recorded by a runner other than the fuzzer (the proxy behaviour catalogue), so its
+     * cases share {@link CaseResult} and {@link Reports}. Fields not given keep their defaults.
+     *
+     * @param received          the client's events, in order
+     * @param remoteCloseCode   the code of the Close the client received, or null
+     * @param remoteCloseReason its reason, or null
+     * @param wasClean          whether Close frames went both ways
+     * @param httpResponse      the response head the client saw, or ""
+     * @param log               timestamped lines of what the case did and observed
+     */
+    public static Outcome recorded(Instant started, long durationMillis, List<Event> received, Integer remoteCloseCode,
+                                   String remoteCloseReason, boolean wasClean, String httpResponse, List<String> log) {
+        Outcome o = new Outcome();
+        o.open = true;
+        o.started = started;
+        o.durationMillis = durationMillis;
+        o.received.addAll(received);
+        o.remoteCloseCode = remoteCloseCode;
+        o.remoteCloseReason = remoteCloseReason;
+        o.wasClean = wasClean;
+        o.httpResponse = httpResponse == null ? "" : httpResponse;
+        o.log = List.copyOf(log);
+        return o;
+    }
+
     /** The events received, in order. */
     public List<Event> received() {
         return List.copyOf(received);

@@ -85,7 +85,7 @@ public final class Reports {
         h.append("<th>Description</th></tr>\n");
         String section = "";
         for (String id : ids) {
-            String sec = id.substring(0, id.indexOf('.'));
+            String sec = CaseIds.section(id);
             if (!sec.equals(section)) {
                 section = sec;
                 h.append("<tr class=\"sec\"><td colspan=\"").append(agents.size() + 2).append("\">Section ").append(sec).append("</td></tr>\n");

@@ -1,0 +1,38 @@
+package io.switchboard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class LimitsAndOriginsTest {
+    private static ProxyConfig parse(String route, String extra) throws ConfigException {
+        return ConfigLoader.parse("pools:\n  p:\n    backends: [127.0.0.1:1]\nroutes:\n  - path: /\n    pool: p\n"
+                + route + extra, "<t>");
+    }
+
+    @Test
+    void limitsDefaultToNoneAndReadEveryKey() throws ConfigException {
+        assertThat(parse("", "").limits()).isEqualTo(Limits.NONE);
+        assertThat(parse("", "limits: {max-connections: 10000, max-connections-per-ip: 50, handshakes-per-second: 20}\n")
+                .limits()).isEqualTo(new Limits(10000, 50, 20));
+    }
+
+    @Test
+    void originsAllowListMatchesExactlyIgnoringCase() throws ConfigException {
+        RouteConfig r = parse("    origins: [https://App.example.com, http://localhost:3000]\n", "").routes().get(0);
+        assertThat(r.allowsOrigin("https://app.example.com")).isTrue();
+        assertThat(r.allowsOrigin("http://localhost:3000")).isTrue();
+        assertThat(r.allowsOrigin("https://evil.example")).isFalse();
+        assertThat(r.allowsOrigin("https://app.example.com.evil.example")).isFalse();
+        assertThat(r.allowsOrigin(null)).as("non-browser clients send no Origin").isTrue();
+        assertThat(parse("", "").routes().get(0).allowsOrigin("https://anything")).isTrue();
+    }
+
+    @Test
+    void badOriginsAndLimitsAreReported() {
+        assertThatThrownBy(() -> parse("    origins: [app.example.com, https://x.example/path]\n", "limits: {max-connections: -1}\n"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).extracting(ConfigError::path)
+                        .containsExactly("routes[0].origins[0]", "routes[0].origins[1]", "limits.max-connections"));
+    }
+}
