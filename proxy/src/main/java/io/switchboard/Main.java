@@ -113,7 +113,7 @@ public final class Main {
             proxy = Switchboard.start(config, file);
             LogSetup.configure(); // again: Helidon's first server start re-read the JUL configuration
         } catch (RuntimeException e) {
-            err.println("switchboard: cannot start on " + config.listen() + " (admin " + config.admin() + "): "
+            err.println("switchboard: cannot start on " + config.listen() + " (admin " + config.admin().listen() + "): "
                     + e.getMessage());
             if (demo != null) {
                 demo.close();
@@ -125,7 +125,7 @@ public final class Main {
         if (demo != null) {
             out.print(demo.instructions(proxy.port(), proxy.adminPort()));
         }
-        out.println("switchboard admin on http://" + config.admin().host() + ":" + proxy.adminPort());
+        out.println("switchboard admin on http://" + config.admin().listen().host() + ":" + proxy.adminPort());
         out.println(READY + config.listen().host() + ":" + proxy.port());
         out.flush();
         try {

@@ -135,7 +135,7 @@ public final class ConfigLoader {
                 : RoutesParser.parse(routesNode, pools.names(), websocket, problems);
 
         Timeouts timeouts = timeouts(top.get("timeouts"), problems);
-        HostPort admin = DrainParser.admin(top.get("admin"), problems);
+        AdminConfig admin = DrainParser.admin(top.get("admin"), problems);
         DrainConfig drain = DrainParser.drain(top.get("drain"), problems);
         Limits limits = DrainParser.limits(top.get("limits"), problems);
         if (!problems.isEmpty()) {

@@ -8,7 +8,7 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Reads the {@code drain}, {@code admin} and {@code limits} sections. Package-private: {@link ConfigLoader} is the entry point. */
 final class DrainParser {
     static final List<String> DRAIN_KEYS = List.of("delay", "spread", "deadline", "close-code", "rebalance");
-    static final List<String> ADMIN_KEYS = List.of("listen");
+    static final List<String> ADMIN_KEYS = List.of("listen", "token-file", "token-env");
     static final List<String> LIMIT_KEYS = List.of("max-connections", "max-connections-per-ip", "handshakes-per-second");
 
     private DrainParser() {
@@ -50,18 +50,35 @@ final class DrainParser {
         return new DrainConfig(delay, spread, deadline, code, rebalance);
     }
 
-    /** The admin listener address; default {@code 127.0.0.1:9901} (loopback: not reachable from outside). */
-    static HostPort admin(Node node, Problems problems) {
+    /**
+     * The admin listener: address (default {@code 127.0.0.1:9901}, loopback: not reachable from
+     * outside) and the bearer token that guards {@code /admin} and {@code /metrics}, required when
+     * the address is not loopback.
+     */
+    static AdminConfig admin(Node node, Problems problems) {
         if (node == null || Values.isNull(node)) {
-            return ProxyConfig.DEFAULT_ADMIN;
+            return AdminConfig.DEFAULT;
         }
         YamlMap map = YamlMap.of(node, "admin", "a mapping with 'listen'", ADMIN_KEYS, problems);
-        Node listen = map == null ? null : map.get("listen");
-        if (listen == null) {
-            return ProxyConfig.DEFAULT_ADMIN;
+        if (map == null) {
+            return AdminConfig.DEFAULT;
         }
-        HostPort hp = Values.convert(listen, "admin.listen", "host:port like 127.0.0.1:9901", HostPort::parse, problems);
-        return hp == null ? ProxyConfig.DEFAULT_ADMIN : hp;
+        Node listen = map.get("listen");
+        HostPort hp = listen == null ? AdminConfig.DEFAULT.listen()
+                : Values.convert(listen, "admin.listen", "host:port like 127.0.0.1:9901", HostPort::parse, problems);
+        String file = map.get("token-file") == null ? null
+                : Values.text(map.get("token-file"), "admin.token-file", "a file path", problems);
+        String env = map.get("token-env") == null ? null
+                : Values.text(map.get("token-env"), "admin.token-env", "an environment variable name", problems);
+        if (hp == null) {
+            return AdminConfig.DEFAULT;
+        }
+        AdminConfig admin = new AdminConfig(hp, java.util.Optional.ofNullable(file), java.util.Optional.ofNullable(env));
+        if (!admin.loopback() && file == null && env == null) {
+            problems.add(listen, "admin.listen", "the admin listener is exposed beyond loopback: set admin.token-file "
+                    + "or admin.token-env so /admin and /metrics require a bearer token");
+        }
+        return admin;
     }
 
     /** The {@code limits} section; absent keys are 0 (no limit). */

@@ -16,16 +16,13 @@ import java.util.Objects;
  * @param routes   routes in file order, at least one (unmodifiable)
  * @param timeouts time limits
  * @param websocket the top-level WebSocket policy (each route carries its effective copy)
- * @param admin    the admin listener (health, admin API); YAML {@code admin.listen}, default
- *                 {@code 127.0.0.1:9901}
+ * @param admin    the admin listener (health, metrics, admin API); default {@code 127.0.0.1:9901}
  * @param drain    drain and rebalance settings
  * @param limits   admission limits for WebSocket upgrades
  */
 public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
-                          Timeouts timeouts, WebSocketPolicy websocket, HostPort admin, DrainConfig drain,
+                          Timeouts timeouts, WebSocketPolicy websocket, AdminConfig admin, DrainConfig drain,
                           Limits limits) {
-    /** {@code admin.listen} when the YAML gives none: loopback only. */
-    public static final HostPort DEFAULT_ADMIN = new HostPort("127.0.0.1", 9901);
 
     /** {@code listen} when the YAML gives none. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
@@ -63,7 +60,7 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
     /** A config with the default WebSocket policy. */
     public ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
                        Timeouts timeouts) {
-        this(source, listen, pools, routes, timeouts, WebSocketPolicy.DEFAULTS, DEFAULT_ADMIN, DrainConfig.DEFAULTS,
+        this(source, listen, pools, routes, timeouts, WebSocketPolicy.DEFAULTS, AdminConfig.DEFAULT, DrainConfig.DEFAULTS,
                 Limits.NONE);
     }
 

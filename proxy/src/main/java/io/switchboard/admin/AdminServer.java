@@ -11,6 +11,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.switchboard.balance.Backend;
 import io.switchboard.balance.Pool;
+import io.switchboard.config.AdminConfig;
 import io.switchboard.config.HostPort;
 import io.switchboard.config.PoolConfig;
 import io.switchboard.drain.Gate;
@@ -31,6 +32,9 @@ import io.switchboard.ws.CloseCodes;
  * POST /admin/pools/{pool}/backends/{backend}/drain  no new connections; open WebSockets closed with 1012, paced
  * POST /admin/pools/{pool}/backends/{backend}/undrain
  * </pre>
+ * With a token configured ({@code admin.token-file} / {@code admin.token-env}; required when the
+ * listener is not loopback), {@code /admin} and {@code /metrics} need
+ * {@code Authorization: Bearer TOKEN}; the health endpoints stay open for probes.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("switchboard.admin");
@@ -42,8 +46,10 @@ public final class AdminServer implements AutoCloseable {
     private final Pacer pacer;
     private final ProxyMetrics metrics;
 
-    private AdminServer(HostPort listen, Supplier<Routes> routes, Gate gate, Registry registry, Pacer pacer,
+    private AdminServer(AdminConfig config, Supplier<Routes> routes, Gate gate, Registry registry, Pacer pacer,
                         ProxyMetrics metrics) {
+        HostPort listen = config.listen();
+        byte[] token = AdminToken.load(config);
         this.metrics = metrics;
         this.routes = routes;
         this.gate = gate;
@@ -54,6 +60,8 @@ public final class AdminServer implements AutoCloseable {
                 .port(listen.port())
                 .shutdownHook(false)
                 .routing(r -> r
+                        .any("/admin/*", (req, res) -> AdminToken.check(token, req, res))
+                        .any("/metrics", (req, res) -> AdminToken.check(token, req, res))
                         .get("/health/live", (req, res) -> json(res, 200, "{\"status\":\"UP\"}"))
                         .get("/health/ready", (req, res) -> ready(res))
                         .get("/admin/pools", (req, res) -> json(res, 200, pools()))
@@ -68,9 +76,9 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** Starts the admin listener on {@code listen}. */
-    public static AdminServer start(HostPort listen, Supplier<Routes> routes, Gate gate, Registry registry, Pacer pacer,
-                                    ProxyMetrics metrics) {
-        return new AdminServer(listen, routes, gate, registry, pacer, metrics);
+    public static AdminServer start(AdminConfig config, Supplier<Routes> routes, Gate gate, Registry registry,
+                                    Pacer pacer, ProxyMetrics metrics) {
+        return new AdminServer(config, routes, gate, registry, pacer, metrics);
     }
 
     /** The bound port. */
