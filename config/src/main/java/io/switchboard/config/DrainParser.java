@@ -24,9 +24,9 @@ final class DrainParser {
             return d;
         }
         int before = problems.count();
-        Duration delay = duration(map, "delay", d.delay(), problems);
-        Duration spread = duration(map, "spread", d.spread(), problems);
-        Duration deadline = duration(map, "deadline", d.deadline(), problems);
+        Duration delay = map.duration("delay", d.delay());
+        Duration spread = map.duration("spread", d.spread());
+        Duration deadline = map.duration("deadline", d.deadline());
         Node codeNode = map.get("close-code");
         Integer code = codeNode == null ? Integer.valueOf(d.closeCode())
                 : Values.integer(codeNode, map.join("close-code"), 1001, 1012, problems);
@@ -99,12 +99,4 @@ final class DrainParser {
         return new Limits(v[0], v[1], v[2]);
     }
 
-    private static Duration duration(YamlMap map, String key, Duration base, Problems problems) {
-        Node node = map.get(key);
-        if (node == null) {
-            return base;
-        }
-        Duration d = Values.convert(node, map.join(key), Values.DURATION, Durations::parse, problems);
-        return d == null ? base : d;
-    }
 }

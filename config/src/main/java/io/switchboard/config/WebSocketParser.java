@@ -39,8 +39,8 @@ final class WebSocketParser {
             return base;
         }
         Heartbeat[] legs = heartbeat(map.get("heartbeat"), map.join("heartbeat"), base.downstream(), base.upstream());
-        Duration idle = duration(map, "idle", base.idle());
-        Duration maxLifetime = duration(map, "max-lifetime", base.maxLifetime());
+        Duration idle = map.duration("idle", base.idle());
+        Duration maxLifetime = map.duration("max-lifetime", base.maxLifetime());
         Node jitterNode = map.get("lifetime-jitter");
         double jitter = jitterNode == null ? base.lifetimeJitter() : jitter(jitterNode, map.join("lifetime-jitter"),
                 base.lifetimeJitter());
@@ -85,8 +85,8 @@ final class WebSocketParser {
     }
 
     private Heartbeat leg(YamlMap map, Heartbeat base) {
-        Duration interval = duration(map, "interval", base.interval());
-        Duration timeout = duration(map, "timeout", base.timeout());
+        Duration interval = map.duration("interval", base.interval());
+        Duration timeout = map.duration("timeout", base.timeout());
         if (interval.isZero()) {
             return Heartbeat.OFF;
         }
@@ -102,14 +102,6 @@ final class WebSocketParser {
         return node instanceof ScalarNode s && (s.getValue().equals("off") || s.getValue().equals("false"));
     }
 
-    private Duration duration(YamlMap map, String key, Duration base) {
-        Node node = map.get(key);
-        if (node == null) {
-            return base;
-        }
-        Duration d = Values.convert(node, map.join(key), Values.DURATION, Durations::parse, problems);
-        return d == null ? base : d;
-    }
 
     private long size(YamlMap map, String key, long base) {
         Node node = map.get(key);

@@ -71,6 +71,16 @@ final class YamlMap {
         values.put(key, tuple.getValueNode());
     }
 
+    /** The duration under {@code key}, or {@code base} when absent or invalid (then reported). */
+    java.time.Duration duration(String key, java.time.Duration base) {
+        Node node = values.get(key);
+        if (node == null) {
+            return base;
+        }
+        java.time.Duration d = Values.convert(node, join(key), Values.DURATION, Durations::parse, problems);
+        return d == null ? base : d;
+    }
+
     /** The value of {@code key}, or null when absent. */
     Node get(String key) {
         return values.get(key);

@@ -18,8 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * proxy ({@code Main run}) in their own JVMs, opens N WebSockets through the proxy, forces a full
  * GC, and prints the proxy's RSS and heap growth divided by N, plus the top of a heap histogram.
  *
- * <p>Usage: {@code IdleMemoryBench [connections]} (default 9000: the machine's hard limit of
- * 20,000 open files per process allows two sockets per proxied connection up to about 9,900).
+ * <p>Usage: {@code IdleMemoryBench [connections] [heartbeat-on|heartbeat-off]} (default 9000,
+ * heartbeats on as in the default config: the machine's hard limit of 20,000 open files per
+ * process allows two sockets per proxied connection up to about 9,900).
  */
 public final class IdleMemoryBench {
     /** JVM options of the measured proxy: the launcher's defaults. */
@@ -30,8 +31,9 @@ public final class IdleMemoryBench {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 9000;
+        boolean heartbeats = args.length < 2 || !args[1].equals("heartbeat-off");
         try (ChildJvm backend = ChildJvm.start(List.of("-XX:+UseSerialGC"), EchoServerMain.class.getName(), "ready ");
-             ChildJvm proxy = startProxy(backend.awaitReady())) {
+             ChildJvm proxy = startProxy(backend.awaitReady(), heartbeats)) {
             int port = Integer.parseInt(proxy.awaitReady().replaceAll(".*:", ""));
             Thread.sleep(1000);
             long rss0 = settledRss(proxy);
@@ -45,7 +47,8 @@ public final class IdleMemoryBench {
             Thread.sleep(2000);
             long rss1 = settledRss(proxy);
             long heap1 = heapUsed(proxy);
-            System.out.printf("idle proxied WebSockets: %d (opened in %d ms)%n", n, openMs);
+            System.out.printf("idle proxied WebSockets: %d (opened in %d ms), heartbeats %s%n", n, openMs,
+                    heartbeats ? "on (20s/10s, both legs)" : "off");
             System.out.printf("proxy RSS   before %,d kB  after %,d kB  delta/conn %,d B%n",
                     rss0 / 1024, rss1 / 1024, (rss1 - rss0) / n);
             System.out.printf("proxy heap  before %,d kB  after %,d kB  delta/conn %,d B%n",
@@ -58,10 +61,11 @@ public final class IdleMemoryBench {
         }
     }
 
-    private static ChildJvm startProxy(String backendAddress) throws Exception {
+    private static ChildJvm startProxy(String backendAddress, boolean heartbeats) throws Exception {
         Path cfg = Files.createTempFile("switchboard-bench", ".yaml");
-        Files.writeString(cfg, "listen: 127.0.0.1:0\npools:\n  echo:\n    backends: [" + backendAddress + "]\n"
-                + "routes:\n  - path: /\n    pool: echo\n");
+        Files.writeString(cfg, "listen: 127.0.0.1:0\nadmin: {listen: 127.0.0.1:0}\npools:\n  echo:\n    backends: ["
+                + backendAddress + "]\nroutes:\n  - path: /\n    pool: echo\n"
+                + (heartbeats ? "" : "websocket: {heartbeat: off}\n"));
         cfg.toFile().deleteOnExit();
         return ChildJvm.start(PROXY_JVM, "io.switchboard.Main", "switchboard listening on http://", "run", cfg.toString());
     }
