@@ -141,11 +141,6 @@ final class RoutesParser {
     }
 
     private Mode mode(Node node, String at) {
-        if (node instanceof ScalarNode s && s.getValue().equals("terminate")) {
-            // Reserved for frame-level proxying; say so instead of "unknown value".
-            problems.add(node, at, "mode 'terminate' is not implemented yet (use tunnel)");
-            return null;
-        }
         return Values.choice(node, at, Mode.values(), Mode::yamlName, problems);
     }
 

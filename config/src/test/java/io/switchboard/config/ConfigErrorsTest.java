@@ -121,7 +121,7 @@ class ConfigErrorsTest {
                   - /y
                   - path: /z
                     pool: nowhere
-                    mode: terminate
+                    mode: terminal
                     host: chat.example.com:443
                 """)).containsExactly(
                 "t.yaml:3:5: pools.chat.backends: required key is missing",
@@ -131,7 +131,7 @@ class ConfigErrorsTest {
                 "t.yaml:9:5: routes[1].pool: required key is missing",
                 "t.yaml:10:5: routes[2]: expected a mapping with 'path' and 'pool'; got '/y'",
                 "t.yaml:12:11: routes[3].pool: no pool named 'nowhere'",
-                "t.yaml:13:11: routes[3].mode: mode 'terminate' is not implemented yet (use tunnel)",
+                "t.yaml:13:11: routes[3].mode: expected one of tunnel, terminate; got 'terminal' (did you mean 'terminate'?)",
                 "t.yaml:14:11: routes[3].host: leave out the port: routes match the host alone, whatever port the"
                         + " client used");
     }
@@ -233,7 +233,7 @@ class ConfigErrorsTest {
                 "t.yaml:5:31: routes[1].host: wildcards are not supported; match hosts exactly, one route per host",
                 "t.yaml:6:31: routes[2].host: expected a host name like chat.example.com (no scheme, port or path);"
                         + " got 'http://example.com'",
-                "t.yaml:7:31: routes[3].mode: expected one of tunnel; got 'tunel' (did you mean 'tunnel'?)");
+                "t.yaml:7:31: routes[3].mode: expected one of tunnel, terminate; got 'tunel' (did you mean 'tunnel'?)");
     }
 
     @Test

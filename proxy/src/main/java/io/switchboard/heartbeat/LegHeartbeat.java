@@ -41,6 +41,8 @@ public final class LegHeartbeat {
     private final long timeout;
     private volatile long lastHeard;
     private long pingSentAt;
+    private long pingQueuedAt;
+    private boolean queued;
     private boolean awaiting;
     private boolean answered;
     private long pingSeq;
@@ -74,8 +76,25 @@ public final class LegHeartbeat {
         lastHeard = now;
     }
 
-    /** Decides what to do at {@code now}. */
+    /** Decides what to do at {@code now}, for a leg whose writes never stall (tests). */
     public synchronized Check check(long now) {
+        return check(now, now);
+    }
+
+    /**
+     * Decides what to do at {@code now}.
+     *
+     * @param lastProgress when a write to this peer last completed: while a ping waits behind a
+     *                     long frame, a peer that keeps reading is alive; one whose writes stalled
+     *                     for the timeout is reaped
+     */
+    public synchronized Check check(long now, long lastProgress) {
+        if (queued) {
+            if (lastProgress - pingQueuedAt > 0 || lastHeard - pingQueuedAt > 0) {
+                return new Check(Action.WAIT, now + Math.min(interval, timeout));
+            }
+            return now - pingQueuedAt >= timeout ? new Check(Action.REAP, now) : new Check(Action.WAIT, pingQueuedAt + timeout);
+        }
         if (awaiting) {
             if (lastHeard - pingSentAt > 0) {
                 awaiting = false; // alive; the pong may still come and will be measured
@@ -93,13 +112,26 @@ public final class LegHeartbeat {
         return new Check(Action.WAIT, lastHeard + interval);
     }
 
-    /** The payload of a new ping sent at {@code now}; call after {@link Action#PING}. */
+    /**
+     * The payload of a new ping queued at {@code now}; call after {@link Action#PING}, then
+     * {@link #written} once it is on the wire.
+     */
     public synchronized byte[] ping(long now) {
-        pingSentAt = now;
-        awaiting = true;
+        pingQueuedAt = now;
+        queued = true;
+        awaiting = false;
         answered = false;
         pingSeq++;
         return ByteBuffer.allocate(PAYLOAD_LENGTH).put(TAG).putLong(pingSeq).array();
+    }
+
+    /** The ping went out at {@code now}: its timeout starts. */
+    public synchronized void written(long now) {
+        if (queued) {
+            queued = false;
+            pingSentAt = now;
+            awaiting = true;
+        }
     }
 
     /**

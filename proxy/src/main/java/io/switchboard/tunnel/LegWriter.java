@@ -23,6 +23,9 @@ abstract class LegWriter {
     private byte[] close;          // the Close frame, once one is sent or queued
     private boolean closeOnWire;   // it has been written: drop everything after it
     private volatile boolean dead;
+    private volatile long lastProgress = System.nanoTime();
+    private Runnable pendingCallback;
+    private byte[] callbackFrame;
 
     /** Writes bytes to the socket; blocking, so TCP's backpressure reaches the reader. */
     protected abstract void writeToSocket(byte[] b, int off, int len) throws IOException;
@@ -57,6 +60,14 @@ abstract class LegWriter {
      * @return false when it was dropped because a Close already went out
      */
     final boolean send(byte[] frame, boolean isClose) {
+        return send(frame, isClose, null);
+    }
+
+    /**
+     * As {@link #send(byte[], boolean)}, running {@code onWritten} (if not null) once the frame has
+     * actually been written: a heartbeat counts its timeout from then, not from when it queued.
+     */
+    final boolean send(byte[] frame, boolean isClose, Runnable onWritten) {
         lock.lock();
         try {
             if (close != null) {
@@ -64,6 +75,10 @@ abstract class LegWriter {
             }
             if (isClose) {
                 close = frame;
+            }
+            if (onWritten != null) {
+                pendingCallback = onWritten;
+                callbackFrame = frame;
             }
             if (atBoundary) {
                 emit(frame);
@@ -77,6 +92,44 @@ abstract class LegWriter {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Claims this leg's single Close for {@code frame} without writing it yet (no I/O, never
+     * blocks), so no relayed Close can take its place; {@link #flush} writes it.
+     *
+     * @return false when a Close was already sent or claimed
+     */
+    final boolean reserveClose(byte[] frame) {
+        lock.lock();
+        try {
+            if (close != null) {
+                return false;
+            }
+            close = frame;
+            if (pending == null) {
+                pending = new ArrayDeque<>(2);
+            }
+            pending.add(frame);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes queued frames now if the stream is between frames (they go at the next boundary otherwise). */
+    final void flush() {
+        lock.lock();
+        try {
+            flushPending();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** When a write to this leg last completed ({@link System#nanoTime()}): the peer is reading. */
+    final long lastProgress() {
+        return lastProgress;
     }
 
     /** Records that a Close went out as relayed data (an illegal, oversized one): nothing more is written. */
@@ -112,6 +165,12 @@ abstract class LegWriter {
     private void emit(byte[] frame) {
         write(frame, 0, frame.length);
         closeOnWire |= frame == close;
+        if (frame == callbackFrame) {
+            Runnable callback = pendingCallback;
+            pendingCallback = null;
+            callbackFrame = null;
+            callback.run();
+        }
     }
 
     private void write(byte[] b, int off, int len) {
@@ -120,6 +179,7 @@ abstract class LegWriter {
         }
         try {
             writeToSocket(b, off, len);
+            lastProgress = System.nanoTime();
         } catch (IOException | RuntimeException e) {
             dead = true;
         }

@@ -65,9 +65,21 @@ final class Liveness {
         }
     }
 
+    /** A pong answered the proxy's ping on {@code leg}: look again one interval from now. */
+    void answered(Leg leg) {
+        if (stopped) {
+            return;
+        }
+        ScheduledFuture<?> current = leg.side == Side.DOWNSTREAM ? downstreamCheck : upstreamCheck;
+        if (current != null) {
+            current.cancel(false);
+        }
+        scheduleLeg(leg, (leg.side == Side.DOWNSTREAM ? policy.downstream() : policy.upstream()).interval().toNanos());
+    }
+
     private void checkLeg(Leg leg) {
         long now = System.nanoTime();
-        LegHeartbeat.Check check = leg.heartbeat.check(now);
+        LegHeartbeat.Check check = leg.heartbeat.check(now, leg.out.lastProgress());
         switch (check.action()) {
             case REAP -> tunnel.reap(leg.side);
             case PING -> {

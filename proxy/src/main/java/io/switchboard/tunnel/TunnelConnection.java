@@ -74,6 +74,15 @@ final class TunnelConnection implements ServerConnection, Drainable {
     private volatile ScheduledFuture<?> closeTimer;
     private volatile long lastData;
     private volatile long readAt;
+    private final Relay downstream;
+    private final Relay upstream;
+    private volatile byte[] pendingClientClose;
+
+    /** One direction's processing of the bytes read from its leg. */
+    interface Relay {
+        /** Handles {@code len} bytes just read (the array is the relay's to modify). */
+        void bytes(byte[] b, int len);
+    }
 
     /** Where a tunnel was placed: route, pool, backend and sticky key (drains and reloads select by these). */
     record Placement(String route, String pool, String backend, String stickyKey) {
@@ -81,7 +90,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
 
     TunnelConnection(ConnectionContext ctx, UpstreamDialer.Upgraded up, TunnelServices services,
                      Duration closeTimeout, WebSocketPolicy policy, Placement placement, AutoCloseable admission,
-                     String logPrefix) throws IOException {
+                     boolean terminate, String logPrefix) throws IOException {
         long now = System.nanoTime();
         this.ctx = ctx;
         this.backendSocket = up.socket();
@@ -101,6 +110,10 @@ final class TunnelConnection implements ServerConnection, Drainable {
                 new FrameScanner(), policy.upstream(), now, rtt -> metrics.pingRtt("upstream", rtt));
         this.liveness = new Liveness(timers, this, policy, now);
         this.lastData = now;
+        this.downstream = terminate
+                ? new TerminateRelay(this, client, backend, policy.maxFrameSize(), policy.maxMessageSize())
+                : new Forward(client, backend);
+        this.upstream = terminate ? new TerminateRelay(this, backend, client, 0, 0) : new Forward(backend, client);
     }
 
     @Override
@@ -129,14 +142,13 @@ final class TunnelConnection implements ServerConnection, Drainable {
 
     /** Client to backend, on the connection's thread. */
     private void relayDownstream() {
-        Forward forward = new Forward(client, backend);
         try {
             DataReader reader = ctx.dataReader();
             while (!finished.get()) {
                 BufferData data = reader.readBuffer();
                 byte[] chunk = new byte[data.available()];
                 data.read(chunk);
-                forward.bytes(chunk, chunk.length);
+                received(client, downstream, chunk, chunk.length);
             }
         } catch (FrameScanner.TooBigException e) {
             failLeg(Side.DOWNSTREAM, CloseCodes.TOO_BIG, "message too big", "too-big");
@@ -154,10 +166,9 @@ final class TunnelConnection implements ServerConnection, Drainable {
      * memory follows traffic rather than the number of open sockets.
      */
     private void relayUpstream() {
-        Forward forward = new Forward(backend, client);
         try {
             if (early.length > 0) {
-                forward.bytes(early, early.length);
+                received(backend, upstream, early, early.length);
             }
             InputStream in = backendSocket.getInputStream();
             int first;
@@ -165,7 +176,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
                 byte[] buf = new byte[Math.min(MAX_READ, 1 + in.available())];
                 buf[0] = (byte) first;
                 int n = buf.length > 1 ? in.read(buf, 1, buf.length - 1) : 0;
-                forward.bytes(buf, 1 + Math.max(0, n));
+                received(backend, upstream, buf, 1 + Math.max(0, n));
             }
         } catch (FrameScanner.MalformedFrameException e) {
             failLeg(Side.UPSTREAM, CloseCodes.PROTOCOL_ERROR, "malformed frame", "protocol-error");
@@ -175,8 +186,18 @@ final class TunnelConnection implements ServerConnection, Drainable {
         inputEnded(Side.UPSTREAM);
     }
 
-    /** Relays what one peer sends to the other: the {@link FrameScanner.Sink} of one direction. */
-    private final class Forward implements FrameScanner.Sink {
+    /** Bytes arrived from {@code from}: proof of life for its heartbeat, then the direction's processing. */
+    private void received(Leg from, Relay relay, byte[] b, int len) {
+        long now = System.nanoTime();
+        readAt = now;
+        if (from.heartbeat != null) {
+            from.heartbeat.heard(now);
+        }
+        relay.bytes(b, len);
+    }
+
+    /** Tunnel mode: relays what one peer sends to the other, frame boundaries tracked by its scanner. */
+    private final class Forward implements FrameScanner.Sink, Relay {
         private final Leg from;
         private final Leg to;
 
@@ -185,12 +206,8 @@ final class TunnelConnection implements ServerConnection, Drainable {
             this.to = to;
         }
 
-        void bytes(byte[] b, int len) {
-            long now = System.nanoTime();
-            readAt = now;
-            if (from.heartbeat != null) {
-                from.heartbeat.heard(now);
-            }
+        @Override
+        public void bytes(byte[] b, int len) {
             from.in.feed(b, 0, len, this);
         }
 
@@ -202,7 +219,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
 
         @Override
         public void control(int opcode, byte[] frame, byte[] payload) {
-            if (opcode == Opcode.PONG && isOwnPong(payload)) {
+            if (opcode == Opcode.PONG && ownPong(from, payload)) {
                 return; // the answer to the proxy's own heartbeat: consumed, never forwarded
             }
             if (opcode != Opcode.CLOSE) {
@@ -229,8 +246,87 @@ final class TunnelConnection implements ServerConnection, Drainable {
             }
         }
 
-        private boolean isOwnPong(byte[] payload) {
-            return from.heartbeat != null ? from.heartbeat.pong(payload, readAt) : LegHeartbeat.isOwn(payload);
+    }
+
+    /** A data frame moved (idle tracking). */
+    void markData() {
+        lastData = readAt;
+    }
+
+    /** Whether a Pong answers the proxy's heartbeat on {@code from} (then it is consumed). */
+    boolean ownPong(Leg from, byte[] payload) {
+        if (from.heartbeat == null) {
+            return LegHeartbeat.isOwn(payload);
+        }
+        boolean own = from.heartbeat.pong(payload, readAt);
+        if (own) {
+            liveness.answered(from); // the next ping is due one interval after this answer
+        }
+        return own;
+    }
+
+    /**
+     * Terminate mode: a valid Close arrived from {@code from}. As that leg's endpoint the proxy
+     * echoes the code back (§5.5.1) unless this Close answers one the proxy sent; the other leg is
+     * sent the same code and reason unless it was already sent a Close. 1005 (no code) travels as
+     * an empty Close, since 1005 may not appear on the wire (§7.4.1).
+     */
+    void endpointClose(Leg from, Leg to, int code, String reason) {
+        boolean complete = close.closeFrame(from.side, code);
+        from.out.send(Frames.close(code, "", from.masks()), true);
+        byte[] pending = pendingClientClose;
+        if (to.side == Side.DOWNSTREAM && pending != null) {
+            sendPendingClientClose(); // the backend answered the proxy's 1001: now fail the client
+            return;
+        }
+        to.out.send(Frames.close(code, reason, to.masks()), true);
+        if (from.side == Side.DOWNSTREAM && !complete && !client.out.isMidFrame()) {
+            // the proxy is the server on this leg: after the handshake it closes TCP first (§7.1.1)
+            client.out.closeSocket();
+        }
+        if (complete) {
+            finish();
+        } else {
+            armCloseTimer();
+        }
+    }
+
+    /**
+     * Terminate mode: the peer on {@code side} broke RFC 6455 and is failed with {@code code}
+     * (§7.1.7). When the client broke it, the backend is told 1001 first and the client's Close is
+     * sent once the backend has answered (or after 200 ms), so replies already on their way to the
+     * client still reach it. When the backend broke it, the client gets 1011.
+     */
+    void failEndpoint(Side side, int code, String reason) {
+        String by = code == CloseCodes.INVALID_PAYLOAD ? "invalid-payload" : code == CloseCodes.TOO_BIG ? "too-big"
+                : "protocol-error";
+        Set<Side> owed = close.proxyClose(side.label() + "-" + by, code, EnumSet.allOf(Side.class));
+        if (side == Side.DOWNSTREAM) {
+            pendingClientClose = owed.contains(Side.DOWNSTREAM) ? Frames.close(code, reason, false) : null;
+            if (owed.contains(Side.UPSTREAM) && !backend.out.isMidFrame()) {
+                backend.out.send(Frames.close(CloseCodes.GOING_AWAY, "downstream failed", true), true);
+                timers.schedule(this::sendPendingClientClose, 200, TimeUnit.MILLISECONDS);
+            } else {
+                sendPendingClientClose(); // the backend cannot be asked first: fail the client now
+            }
+            return;
+        }
+        if (owed.contains(Side.UPSTREAM)) {
+            backend.out.send(Frames.close(code, reason, true), true);
+        }
+        if (owed.contains(Side.DOWNSTREAM)) {
+            Thread.startVirtualThread(() -> client.out.send(Frames.close(CloseCodes.INTERNAL_ERROR, "upstream failed", false), true));
+        }
+        armCloseTimer();
+    }
+
+    private void sendPendingClientClose() {
+        byte[] frame = pendingClientClose;
+        pendingClientClose = null;
+        if (frame != null && !finished.get()) {
+            client.out.send(frame, true);
+            // failing a connection ends with closing TCP, without waiting for a reply (§7.1.7)
+            timers.schedule(this::finish, 200, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -285,7 +381,9 @@ final class TunnelConnection implements ServerConnection, Drainable {
     /** Heartbeat: sends a ping to {@code leg} (from the scheduler: the write runs on its own virtual thread). */
     void ping(Leg leg, byte[] payload) {
         byte[] frame = Frames.control(Opcode.PING, payload, leg.masks());
-        Thread.startVirtualThread(() -> leg.out.send(frame, false));
+        // the timeout counts from the moment the ping is on the wire, not from when it queued
+        // behind a long frame (a live peer reading a slow frame is not silent)
+        Thread.startVirtualThread(() -> leg.out.send(frame, false, () -> leg.heartbeat.written(System.nanoTime())));
     }
 
     /** Heartbeat timeout: the peer on {@code side} is gone; close its socket, tell the other peer. */
@@ -313,15 +411,13 @@ final class TunnelConnection implements ServerConnection, Drainable {
      */
     private void closeBoth(int clientCode, int backendCode, String reason, String by) {
         Set<Side> owed = close.proxyClose(by, clientCode, EnumSet.allOf(Side.class));
-        // client first, then backend, on one thread: the backend's reply must not overtake the
-        // client's Close (it would reach the client first and carry the backend's code)
-        Thread.startVirtualThread(() -> {
-            for (Side side : owed) {
-                Leg leg = leg(side);
-                int code = side == Side.DOWNSTREAM ? clientCode : backendCode;
-                leg.out.send(Frames.close(code, reason, leg.masks()), true);
-            }
-        });
+        // both legs' Close frames are claimed at once, before either is written: a peer's quick
+        // reply, relayed to the other leg, must not take the place of the proxy's own Close there
+        for (Side side : owed) {
+            Leg leg = leg(side);
+            leg.out.reserveClose(Frames.close(side == Side.DOWNSTREAM ? clientCode : backendCode, reason, leg.masks()));
+        }
+        Thread.startVirtualThread(() -> owed.forEach(side -> leg(side).out.flush()));
         armCloseTimer();
     }
 

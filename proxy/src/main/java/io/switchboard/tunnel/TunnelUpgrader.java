@@ -1,6 +1,7 @@
 package io.switchboard.tunnel;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -11,6 +12,7 @@ import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
+import io.switchboard.config.Mode;
 import io.switchboard.config.Timeouts;
 import io.switchboard.config.WebSocketPolicy;
 import io.switchboard.log.AccessLog;
@@ -90,7 +92,9 @@ public final class TunnelUpgrader implements Http1Upgrader {
             return refuse(ctx, request, over[0].status(), over[0].word(), over[0].reason(), "Retry-After: 1\r\n");
         }
         String key = target.stickyKey(request);
-        byte[] head = UpstreamRequest.head(request, headers, ctx.isSecure());
+        boolean terminate = target.route().mode() == Mode.TERMINATE;
+        String backendKey = terminate ? Handshake.newKey() : null;
+        byte[] head = UpstreamRequest.head(request, headers, ctx.isSecure(), backendKey);
         Timeouts timeouts = table.config().timeouts();
         UpstreamDialer.Outcome outcome = new UpstreamDialer(timeouts).dial(target, key, head);
         String prefix = "ws client=" + request.clientIp() + " path=" + request.path()
@@ -103,21 +107,49 @@ public final class TunnelUpgrader implements Http1Upgrader {
             case UpstreamDialer.Failed f -> refuse(ctx, request, f.status(), f.status() == 503 ? "no_backend"
                     : f.status() == 504 ? "upstream_timeout" : "upstream_unreachable", f.reason(), "");
             case UpstreamDialer.Answered a -> relayRefusal(ctx, a, prefix);
-            case UpstreamDialer.Upgraded u -> open(ctx, u, timeouts, target.route().websocket(),
-                    new TunnelConnection.Placement(target.route().path(), target.pool().name(), u.backend().id(), key),
-                    ticket, prefix + " backend=" + u.backend().id());
+            case UpstreamDialer.Upgraded u -> {
+                String clientHead = terminate ? terminatedHandshake(u, backendKey, headers) : "";
+                if (clientHead == null) {
+                    ticket.close();
+                    u.lease().close();
+                    UpstreamDialer.closeQuietly(u.socket());
+                    yield refuse(ctx, request, 502, "upstream_handshake", "backend " + u.backend().id()
+                            + " answered the upgrade with a wrong Sec-WebSocket-Accept or an extension not offered", "");
+                }
+                yield open(ctx, u, timeouts, target.route().websocket(),
+                        new TunnelConnection.Placement(target.route().path(), target.pool().name(), u.backend().id(), key),
+                        ticket, terminate, terminate ? clientHead.getBytes(StandardCharsets.ISO_8859_1) : u.head().raw(),
+                        prefix + " mode=" + target.route().mode().yamlName() + " backend=" + u.backend().id());
+            }
         };
+    }
+
+    /**
+     * Terminate mode: checks the backend's 101 against the proxy's own key (RFC 6455 §4.1: a client
+     * must fail a wrong accept or an extension it did not offer) and builds the client's 101 with
+     * the client's accept and the backend's choice of subprotocol. Null when the backend's is wrong.
+     */
+    private static String terminatedHandshake(UpstreamDialer.Upgraded up, String backendKey, WritableHeaders<?> headers) {
+        if (!Handshake.acceptKey(backendKey).equals(up.head().header("Sec-WebSocket-Accept"))
+                || up.head().header("Sec-WebSocket-Extensions") != null) {
+            return null;
+        }
+        String protocol = up.head().header("Sec-WebSocket-Protocol");
+        return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: " + Handshake.acceptKey(headers.first(SEC_WEBSOCKET_KEY).orElse("")) + "\r\n"
+                + (protocol == null ? "" : "Sec-WebSocket-Protocol: " + protocol + "\r\n") + "\r\n";
     }
 
     private ServerConnection open(ConnectionContext ctx, UpstreamDialer.Upgraded up, Timeouts timeouts,
                                   WebSocketPolicy policy, TunnelConnection.Placement placement,
-                                  Admission.Ticket ticket, String prefix) {
+                                  Admission.Ticket ticket, boolean terminate, byte[] clientHead, String prefix) {
         try {
             TunnelConnection tunnel = new TunnelConnection(ctx, up, services, timeouts.close(), policy, placement,
-                    ticket, prefix);
+                    ticket, terminate, prefix);
             services.metrics().upgrade(101, "ok");
-            // the 101 goes verbatim (subprotocol and extensions as the backend chose them)
-            HttpErrors.write(ctx, up.head().raw());
+            // tunnel: the backend's 101 verbatim (subprotocol and extensions as it chose them);
+            // terminate: the proxy's own 101
+            HttpErrors.write(ctx, clientHead);
             return tunnel;
         } catch (IOException e) {
             ticket.close();

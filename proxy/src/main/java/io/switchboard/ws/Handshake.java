@@ -84,6 +84,13 @@ public final class Handshake {
         }
     }
 
+    /** §4.1: a fresh {@code Sec-WebSocket-Key}, 16 random bytes in base64, for the proxy's own handshakes. */
+    public static String newKey() {
+        byte[] nonce = new byte[16];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(nonce);
+        return Base64.getEncoder().encodeToString(nonce);
+    }
+
     /** §4.2.2: base64(SHA-1(key + GUID)), the {@code Sec-WebSocket-Accept} value. */
     public static String acceptKey(String key) {
         try {

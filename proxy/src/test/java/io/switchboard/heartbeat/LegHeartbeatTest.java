@@ -23,6 +23,7 @@ class LegHeartbeatTest {
     void reapsWhenNothingIsHeardWithinTheTimeoutAfterAPing() {
         assertThat(hb.check(100 * MS).action()).isEqualTo(LegHeartbeat.Action.PING);
         hb.ping(100 * MS);
+        hb.written(100 * MS);
         assertThat(hb.check(120 * MS)).isEqualTo(new LegHeartbeat.Check(LegHeartbeat.Action.WAIT, 150 * MS));
         assertThat(hb.check(150 * MS).action()).isEqualTo(LegHeartbeat.Action.REAP);
     }
@@ -30,10 +31,29 @@ class LegHeartbeatTest {
     @Test
     void anyTrafficAfterThePingProvesLifeAndThePongIsMeasured() {
         byte[] payload = hb.ping(100 * MS);
+        hb.written(100 * MS);
         hb.heard(130 * MS);
         assertThat(hb.check(160 * MS)).isEqualTo(new LegHeartbeat.Check(LegHeartbeat.Action.WAIT, 230 * MS));
         assertThat(hb.pong(payload, 130 * MS)).isTrue();
         assertThat(hb.rttSummary()).isEqualTo("30.00/30.00/30.00ms");
+    }
+
+    @Test
+    void aPingQueuedBehindASlowFrameCountsFromWhenItIsWritten() {
+        hb.ping(100 * MS); // queued: the stream toward the peer is inside a long frame
+        // the peer keeps reading that frame: alive, however long the frame takes
+        assertThat(hb.check(200 * MS, 190 * MS).action()).isEqualTo(LegHeartbeat.Action.WAIT);
+        assertThat(hb.check(400 * MS, 390 * MS).action()).isEqualTo(LegHeartbeat.Action.WAIT);
+        hb.written(450 * MS);
+        assertThat(hb.check(480 * MS, 450 * MS)).isEqualTo(new LegHeartbeat.Check(LegHeartbeat.Action.WAIT, 500 * MS));
+        assertThat(hb.check(500 * MS, 450 * MS).action()).isEqualTo(LegHeartbeat.Action.REAP);
+    }
+
+    @Test
+    void aPingStuckBehindStalledWritesIsReapedAtTheTimeout() {
+        hb.ping(100 * MS);
+        assertThat(hb.check(120 * MS, 90 * MS).action()).isEqualTo(LegHeartbeat.Action.WAIT);
+        assertThat(hb.check(150 * MS, 90 * MS).action()).isEqualTo(LegHeartbeat.Action.REAP);
     }
 
     @Test

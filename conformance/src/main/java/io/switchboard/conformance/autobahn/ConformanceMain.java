@@ -13,13 +13,16 @@ import java.util.Map;
  *
  * <pre>
  *   ConformanceMain --agent NAME --url ws://host:port/path [--agent NAME2 --url wss://...]
- *                   [--cases 1.*,5.*] [--exclude 9.*] [--out DIR]
+ *                   [--cases 1.*,5.*] [--exclude 9.*] [--out DIR] [--proxy-cases p.*]
  * </pre>
  *
  * Each {@code --agent} is paired with the {@code --url} that follows it; all agents run the same
  * cases, one after another, and land side by side in one report. Defaults: every case of the
  * catalogue except sections 9, 12 and 13 (the long ones: ask for them with {@code --cases});
- * report directory {@code conformance-report}.
+ * report directory {@code conformance-report}. {@code --proxy-cases} adds the proxy behaviour
+ * catalogue ({@link io.switchboard.conformance.proxycases.ProxyCatalog}; it starts its own backends
+ * and the Switchboard on the class path) to the same report, as agent {@code switchboard}; with it,
+ * {@code --url} is optional.
  *
  * <p>Exit status: 0 when no case's {@code behavior} is FAILED; 1 when at least one is; 2 on a usage
  * error. OK, NON-STRICT, INFORMATIONAL and UNIMPLEMENTED pass. The close verdict alone never fails
@@ -46,6 +49,7 @@ public final class ConformanceMain {
         boolean excludeGiven = false;
         Path outDir = Path.of("conformance-report");
         String pendingAgent = null;
+        List<String> proxyCases = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -72,14 +76,15 @@ public final class ConformanceMain {
                         excludeGiven = true;
                     }
                     case "--out" -> outDir = Path.of(value(args, ++i, a));
+                    case "--proxy-cases" -> proxyCases = split(value(args, ++i, a));
                     default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
                 }
             }
             if (pendingAgent != null) {
                 throw new IllegalArgumentException("--agent " + pendingAgent + " has no --url after it");
             }
-            if (agents.isEmpty()) {
-                throw new IllegalArgumentException("give at least one --url");
+            if (agents.isEmpty() && proxyCases == null) {
+                throw new IllegalArgumentException("give at least one --url (or --proxy-cases)");
             }
         } catch (IllegalArgumentException e) {
             System.err.println("conformance: " + e.getMessage());
@@ -90,8 +95,14 @@ public final class ConformanceMain {
             exclude.addAll(DEFAULT_EXCLUDE);
         }
         List<CaseSpec> cases = Catalog.select(include, exclude);
-        if (cases.isEmpty()) {
+        if (cases.isEmpty() && !agents.isEmpty()) {
             System.err.println("conformance: no case matches --cases " + include + " --exclude " + exclude);
+            return 2;
+        }
+        List<io.switchboard.conformance.proxycases.ProxyCase> proxySelection = proxyCases == null ? List.of()
+                : io.switchboard.conformance.proxycases.ProxyCatalog.select(proxyCases, exclude);
+        if (proxyCases != null && proxySelection.isEmpty()) {
+            System.err.println("conformance: no proxy case matches --proxy-cases " + proxyCases);
             return 2;
         }
         List<CaseResult> all = new ArrayList<>();
@@ -100,6 +111,12 @@ public final class ConformanceMain {
             all.addAll(SuiteRunner.run(agent.getKey(), agent.getValue(), cases, r -> System.out.printf(
                     "%-8s %-14s %-17s %6d ms  %s%n", r.spec().id(), r.verdict().behavior(), r.verdict().behaviorClose(),
                     r.outcome().durationMillis, r.verdict().behavior().equals(Verdicts.FAILED) ? r.verdict().result() : "")));
+        }
+        if (!proxySelection.isEmpty()) {
+            System.out.println("== switchboard (proxy behaviour catalogue): " + proxySelection.size() + " cases");
+            all.addAll(io.switchboard.conformance.proxycases.ProxyCaseRunner.run("switchboard", proxySelection,
+                    System.getProperty("java.class.path"), outDir.resolve("config"),
+                    io.switchboard.conformance.proxycases.ProxyCasesMain::print));
         }
         Reports.write(outDir, all);
         Reports.summary(all).forEach((a, counts) -> System.out.println("summary " + a + ": " + counts));
@@ -133,6 +150,8 @@ public final class ConformanceMain {
                   --cases LIST   comma-separated case patterns, * matches anything (default: all but 9, 12, 13)
                   --exclude LIST patterns to leave out
                   --out DIR      report directory (default conformance-report): index.html, index.json, one JSON per case
+                  --proxy-cases LIST  also run the proxy behaviour catalogue (e.g. p.*) against the Switchboard on
+                                 the class path, as agent switchboard; --url is then optional
                 exit status: 0 no case FAILED; 1 some case FAILED; 2 usage error.
                   OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED pass; the close verdict alone never fails a run.""");
     }

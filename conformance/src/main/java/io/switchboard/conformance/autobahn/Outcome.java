@@ -85,6 +85,11 @@ public final class Outcome {
         return remoteCloseCode;
     }
 
+    /** How long the case took, in milliseconds. */
+    public long durationMillis() {
+        return durationMillis;
+    }
+
     /** Whether the opening handshake completed. */
     public boolean isOpen() {
         return open;

@@ -32,8 +32,11 @@ final class ConnectLoad {
     private ConnectLoad() {
     }
 
-    /** @param userBase worker {@code w}'s k-th connection sends a distinct {@code X-User} above it */
-    static Result run(java.net.URI url, int workers, Duration duration, long userBase)
+    /**
+     * @param urls     servers; worker {@code w} connects to {@code urls[w % size]}
+     * @param userBase every handshake sends a distinct {@code X-User: u<n>}, n counting from this
+     */
+    static Result run(List<java.net.URI> urls, int workers, Duration duration, long userBase)
             throws InterruptedException {
         LongAdder done = new LongAdder();
         LongAdder failed = new LongAdder();
@@ -45,7 +48,7 @@ final class ConnectLoad {
         for (int w = 0; w < workers; w++) {
             Histogram h = new Histogram();
             histograms.add(h);
-            WsWire wire = new WsWire(url, new java.security.SecureRandom().nextLong());
+            WsWire wire = new WsWire(urls.get(w % urls.size()), new java.security.SecureRandom().nextLong());
             threads.add(Thread.ofPlatform().daemon().stackSize(256 * 1024).name("connect-" + w)
                     .start(() -> loop(wire, end, users, done, failed, h)));
         }
@@ -72,7 +75,7 @@ final class ConnectLoad {
                     done.increment();
                     h.record(t1 - t0);
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 failed.increment();
                 try {
                     Thread.sleep(1); // do not spin on a refusing server

@@ -29,7 +29,7 @@ final class FlowLoad {
         }
     }
 
-    private final WsWire wire;
+    private final List<WsWire> wires;
     private final byte[] payload;
     private final int inflight;
     private final Histogram latency = new Histogram();
@@ -39,8 +39,8 @@ final class FlowLoad {
     private long outstanding;
     private int failed;
 
-    private FlowLoad(WsWire wire, int size, int inflight) {
-        this.wire = wire;
+    private FlowLoad(List<WsWire> wires, int size, int inflight) {
+        this.wires = wires;
         this.payload = new byte[size];
         new java.util.Random(size).nextBytes(payload);
         this.inflight = inflight;
@@ -49,20 +49,22 @@ final class FlowLoad {
     /**
      * Runs one measurement.
      *
+     * @param wires    servers; connection {@code i} goes to {@code wires[i % size]}
      * @param userBase connection {@code i} sends {@code X-User: u<userBase + i>}
      */
-    static Result run(WsWire wire, int connections, int size, int inflight, Duration duration, long userBase)
+    static Result run(List<WsWire> wires, int connections, int size, int inflight, Duration duration, long userBase)
             throws IOException {
-        return new FlowLoad(wire, size, inflight).measure(connections, duration, userBase);
+        return new FlowLoad(wires, size, inflight).measure(connections, duration, userBase);
     }
 
     private Result measure(int connections, Duration duration, long userBase) throws IOException {
         List<Conn> conns = new ArrayList<>(connections);
         try (Selector selector = Selector.open()) {
             for (int i = 0; i < connections; i++) {
+                WsWire wire = wires.get(i % wires.size());
                 SocketChannel ch = wire.open(userBase + i);
                 ch.configureBlocking(false);
-                Conn c = new Conn(ch, inflight, payload.length);
+                Conn c = new Conn(ch, wire, inflight, payload.length);
                 c.key = ch.register(selector, SelectionKey.OP_READ, c);
                 conns.add(c);
             }
@@ -85,10 +87,9 @@ final class FlowLoad {
             }
             return new Result(counted, duration.toNanos() / 1e9, latency, failed);
         } finally {
-            byte[] close = wire.closeFrame();
             for (Conn c : conns) {
                 try {
-                    c.ch.write(ByteBuffer.wrap(close));
+                    c.ch.write(ByteBuffer.wrap(c.wire.closeFrame()));
                 } catch (IOException e) {
                     // already gone
                 }
@@ -150,7 +151,7 @@ final class FlowLoad {
 
     private void send(Conn c, int n, long now) throws IOException {
         for (int k = 0; k < n; k++) {
-            wire.putFrame(c.out, payload);
+            c.wire.putFrame(c.out, payload);
             c.sent[(c.head + c.count) % c.sent.length] = now;
             c.count++;
             outstanding++;
@@ -189,6 +190,7 @@ final class FlowLoad {
     /** One connection: its buffers and the send times of its messages in flight (a ring). */
     private static final class Conn {
         final SocketChannel ch;
+        final WsWire wire;
         final ByteBuffer in;
         final ByteBuffer out;
         final long[] sent;
@@ -196,8 +198,9 @@ final class FlowLoad {
         int head;
         int count;
 
-        Conn(SocketChannel ch, int inflight, int size) {
+        Conn(SocketChannel ch, WsWire wire, int inflight, int size) {
             this.ch = ch;
+            this.wire = wire;
             // room for every echo that can be outstanding, so a read never has to wait for space
             int room = Math.max(16 * 1024, 2 * inflight * (size + 14));
             this.in = ByteBuffer.allocate(room);

@@ -1,0 +1,322 @@
+package io.switchboard.conformance.load;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The things a benchmark talks to, each started as its own process pinned with {@code taskset}:
+ * the echo backend, HAProxy, nginx and Switchboard, with generated configurations (written into
+ * {@code dir}, kept for inspection). All listen on 127.0.0.1; the peers on free ports picked
+ * here, Switchboard on an ephemeral port it reports.
+ */
+final class Targets {
+    private Targets() {
+    }
+
+    /** A started server: its name in the table, where clients connect, and its process (null: none). */
+    record Target(String name, List<URI> urls, ProcessHandle process, boolean jvm) implements AutoCloseable {
+        /** Resident memory of the process and its children (nginx: master and worker). */
+        long rssBytes() throws IOException {
+            long sum = 0;
+            for (ProcessHandle p : Stream.concat(Stream.of(process), process.descendants()).toList()) {
+                sum += Targets.rssBytes(p.pid());
+            }
+            return sum;
+        }
+
+        /** CPU time (user + system, in clock ticks of 10 ms) of the process and its children so far; 0 when none. */
+        long cpuTicks() {
+            if (process == null) {
+                return 0;
+            }
+            long sum = 0;
+            for (ProcessHandle p : Stream.concat(Stream.of(process), process.descendants()).toList()) {
+                try {
+                    String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    sum += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+                } catch (IOException | RuntimeException e) {
+                    // exited meanwhile
+                }
+            }
+            return sum;
+        }
+
+        /** Brings memory to a steady state before a reading: two full GCs for a JVM, a pause otherwise. */
+        void settle() throws IOException, InterruptedException {
+            if (jvm) {
+                jcmd(process.pid(), "GC.run");
+                jcmd(process.pid(), "GC.run");
+            }
+            Thread.sleep(500);
+        }
+
+        @Override
+        public void close() {
+            if (process == null) {
+                return;
+            }
+            List<ProcessHandle> children = process.descendants().toList();
+            if (jvm) {
+                process.destroyForcibly(); // Switchboard would drain for seconds after SIGTERM; nothing here needs that
+            } else {
+                process.destroy();
+            }
+            try {
+                process.onExit().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                children.forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * Installs HAProxy and nginx from the distribution when either binary is missing
+     * ({@code apt-get install -y haproxy nginx}, after an {@code apt-get update} if the first
+     * attempt fails). Needs root, as apt-get does.
+     */
+    static void ensureInstalled() throws IOException, InterruptedException {
+        if (Files.isExecutable(Path.of("/usr/sbin/haproxy")) && Files.isExecutable(Path.of("/usr/sbin/nginx"))) {
+            return;
+        }
+        Bench.log("installing haproxy and nginx (apt-get)");
+        if (apt("install", "-y", "haproxy", "nginx") != 0) {
+            apt("update");
+            if (apt("install", "-y", "haproxy", "nginx") != 0) {
+                throw new IOException("apt-get install -y haproxy nginx failed");
+            }
+        }
+    }
+
+    private static int apt(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("apt-get"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        return pb.start().waitFor();
+    }
+
+    /** Starts the fast echo server with {@code backends} ports on {@code cpu}; returns its addresses. */
+    static Target echo(Path dir, int backends, int cpu) throws IOException, InterruptedException {
+        List<String> cmd = javaCommand(List.of("-XX:+UseSerialGC"), EchoServer.class.getName(), String.valueOf(backends));
+        Process p = start(cmd, cpu, dir.resolve("echo.out"));
+        String ready = awaitLine(p, dir.resolve("echo.out"), "ready ");
+        List<URI> urls = new ArrayList<>();
+        for (String a : ready.split(",")) {
+            urls.add(URI.create("ws://" + a.trim() + "/ws"));
+        }
+        return new Target("echo", urls, p.toHandle(), true);
+    }
+
+    static Target haproxy(Path dir, List<URI> backends, int cpu) throws IOException, InterruptedException {
+        int port = freePort();
+        StringBuilder cfg = new StringBuilder("""
+                global
+                  nbthread 1
+                  maxconn 9000
+                defaults
+                  mode http
+                  maxconn 9000
+                  timeout connect 5s
+                  timeout client 60s
+                  timeout server 60s
+                  timeout http-request 10s
+                  timeout tunnel 1h
+                frontend fe
+                  bind 127.0.0.1:%d
+                  default_backend echo
+                backend echo
+                  balance hdr(X-User)
+                  hash-type consistent
+                """.formatted(port));
+        for (int i = 0; i < backends.size(); i++) {
+            cfg.append("  server b").append(i + 1).append(' ').append(hostPort(backends.get(i))).append('\n');
+        }
+        Path file = dir.resolve("haproxy.cfg");
+        Files.writeString(file, cfg);
+        Process p = start(List.of("haproxy", "-db", "-f", file.toString()), cpu, dir.resolve("haproxy.out"));
+        awaitPort(p, port);
+        return new Target("HAProxy", List.of(URI.create("ws://127.0.0.1:" + port + "/ws")), p.toHandle(), false);
+    }
+
+    static Target nginx(Path dir, List<URI> backends, int cpu) throws IOException, InterruptedException {
+        int port = freePort();
+        Path prefix = Files.createDirectories(dir.resolve("nginx"));
+        StringBuilder servers = new StringBuilder();
+        for (URI b : backends) {
+            servers.append("    server ").append(hostPort(b)).append(";\n");
+        }
+        // logs off and temp paths under the prefix: the measured work is the relay, as for HAProxy
+        String cfg = """
+                worker_processes 1;
+                worker_rlimit_nofile 20000;
+                daemon off;
+                pid %1$s/nginx.pid;
+                error_log %1$s/error.log warn;
+                events { worker_connections 19000; }
+                http {
+                  access_log off;
+                  client_body_temp_path %1$s/body;
+                  proxy_temp_path %1$s/proxy;
+                  fastcgi_temp_path %1$s/fastcgi;
+                  uwsgi_temp_path %1$s/uwsgi;
+                  scgi_temp_path %1$s/scgi;
+                  upstream echo {
+                    hash $http_x_user consistent;
+                %2$s  }
+                  server {
+                    listen 127.0.0.1:%3$d;
+                    location / {
+                      proxy_pass http://echo;
+                      proxy_http_version 1.1;
+                      proxy_set_header Upgrade $http_upgrade;
+                      proxy_set_header Connection "upgrade";
+                      proxy_read_timeout 1h;
+                      proxy_send_timeout 1h;
+                    }
+                  }
+                }
+                """.formatted(prefix, servers, port);
+        Path file = prefix.resolve("nginx.conf");
+        Files.writeString(file, cfg);
+        Process p = start(List.of("nginx", "-p", prefix.toString(), "-e", prefix.resolve("error.log").toString(),
+                "-c", file.toString()), cpu, dir.resolve("nginx.out"));
+        awaitPort(p, port);
+        return new Target("nginx", List.of(URI.create("ws://127.0.0.1:" + port + "/ws")), p.toHandle(), false);
+    }
+
+    /** Switchboard in tunnel mode, a consistent-hash pool on {@code header:X-User}, heartbeats off. */
+    static Target switchboard(Path dir, List<URI> backends, int cpu) throws IOException, InterruptedException {
+        List<String> addresses = backends.stream().map(Targets::hostPort).toList();
+        String cfg = """
+                listen: 127.0.0.1:0
+                admin: {listen: 127.0.0.1:0}
+                pools:
+                  echo:
+                    backends: [%s]
+                    balance: consistent-hash
+                    hash-key: header:X-User
+                routes:
+                  - path: /
+                    pool: echo
+                    mode: tunnel
+                websocket: {heartbeat: off}
+                """.formatted(String.join(", ", addresses));
+        Path file = dir.resolve("switchboard.yaml");
+        Files.writeString(file, cfg);
+        List<String> cmd = javaCommand(List.of("-XX:+UseSerialGC", "-Xss256k"), "io.switchboard.Main", "run", file.toString());
+        // stdout (the access log, a line per WebSocket) goes to a file: a pump thread would run on the generator's core
+        Process p = start(cmd, cpu, dir.resolve("switchboard.out"));
+        String ready = awaitLine(p, dir.resolve("switchboard.out"), "switchboard listening on http://");
+        return new Target("Switchboard", List.of(URI.create("ws://" + ready.trim() + "/ws")), p.toHandle(), true);
+    }
+
+    /** The version line a peer prints, for the table's header (e.g. "HAProxy 2.6.12"). */
+    static String version(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            var m = java.util.regex.Pattern.compile("(\\d+\\.\\d+\\.\\d+)").matcher(out);
+            return m.find() ? m.group(1) : "?";
+        } catch (IOException | InterruptedException e) {
+            return "?";
+        }
+    }
+
+    static long rssBytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for " + pid);
+    }
+
+    /** Runs {@code jcmd PID command...}; returns its output. */
+    static String jcmd(long pid, String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid)));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        return out;
+    }
+
+    private static List<String> javaCommand(List<String> jvmOptions, String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static Process start(List<String> cmd, int cpu, Path output) throws IOException {
+        List<String> pinned = new ArrayList<>(List.of("taskset", "-c", String.valueOf(cpu)));
+        pinned.addAll(cmd);
+        return new ProcessBuilder(pinned).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    }
+
+    /** Polls {@code output} for a line starting with {@code prefix}; returns the rest of it. */
+    private static String awaitLine(Process p, Path output, String prefix) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(output)) {
+                for (String line : Files.readAllLines(output, StandardCharsets.ISO_8859_1)) {
+                    if (line.startsWith(prefix)) {
+                        return line.substring(prefix.length());
+                    }
+                }
+            }
+            if (!p.isAlive()) {
+                throw new IOException(p.info().command().orElse("process") + " exited; see " + output);
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("no '" + prefix + "' in " + output + " within 60 s");
+    }
+
+    private static void awaitPort(Process p, int port) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                return;
+            } catch (IOException e) {
+                if (!p.isAlive()) {
+                    throw new IOException("exited before listening on " + port + ": " + p.info().commandLine().orElse(""));
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IOException("nothing listens on " + port + " after 30 s");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String hostPort(URI u) {
+        return u.getHost() + ":" + u.getPort();
+    }
+}

@@ -1,0 +1,50 @@
+package io.switchboard.conformance.autobahn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.switchboard.conformance.ProxyProcess;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Terminate mode provides the conformance: sections 1–7 and 10 through Switchboard in terminate
+ * mode, in front of a deliberately lax backend (it never checks UTF-8 and answers every Close with
+ * 1000), are OK or INFORMATIONAL on every case, while the same backend alone FAILs 87 of them. The
+ * report, both agents side by side, goes to {@code target/autobahn-terminate-report/}.
+ */
+class TerminateConformanceTest {
+    @Test
+    void terminateModeIsConformantInFrontOfALaxBackend() throws Exception {
+        List<CaseSpec> cases = Catalog.select(AutobahnGateTest.GATE_SECTIONS, List.of());
+        try (LaxBackend lax = new LaxBackend();
+             ProxyProcess proxy = ProxyProcess.run("""
+                     listen: 127.0.0.1:0
+                     pools:
+                       lax: {backends: [127.0.0.1:%d]}
+                     websocket: {heartbeat: off}
+                     routes:
+                       - {path: /, pool: lax, mode: terminate}
+                     """.formatted(lax.port()))) {
+            List<CaseResult> alone = SuiteRunner.run("lax-backend", URI.create("ws://127.0.0.1:" + lax.port() + "/"), cases, r -> { });
+            List<CaseResult> terminated = SuiteRunner.run("switchboard-terminate", proxy.ws("/"), cases, r -> { });
+            List<CaseResult> all = new ArrayList<>(alone);
+            all.addAll(terminated);
+            Reports.write(Path.of("target", "autobahn-terminate-report"), all);
+            Map<String, Map<String, Integer>> summary = Reports.summary(all);
+            System.out.println("terminate mode in front of a lax backend: " + summary);
+            assertThat(alone.stream().filter(r -> Verdicts.isFailing(r.verdict().behavior())).count())
+                    .as("the backend alone is lax").isGreaterThan(50);
+            List<String> notOk = terminated.stream()
+                    .filter(r -> !Set.of("OK", "INFORMATIONAL").contains(r.verdict().behavior()))
+                    .map(r -> r.spec().id() + "=" + r.verdict().behavior() + "/" + r.verdict().behaviorClose())
+                    .toList();
+            assertThat(notOk).as("cases not OK or INFORMATIONAL through terminate mode").isEmpty();
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.switchboard.tunnel;
+
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+import io.switchboard.ws.CloseCodes;
+import io.switchboard.ws.FrameHeader;
+import io.switchboard.ws.FrameHeaders;
+import io.switchboard.ws.Masking;
+import io.switchboard.ws.Opcode;
+import io.switchboard.ws.Utf8Validator;
+
+/**
+ * One direction of a terminate-mode connection: the proxy is the RFC 6455 endpoint of the leg it
+ * reads, and a client (or server) of the leg it writes. Every frame is validated (§5.2 header
+ * rules, §5.4 fragmentation, §5.5 control frames, §5.1 masking, §8.1 UTF-8 of text, §7.4 close
+ * codes); data frames are relayed as they arrive, fragment by fragment and chunk by chunk (a 16 MiB
+ * message never sits in memory), unmasked from the reading leg and re-masked with a fresh key for
+ * a backend (§5.3). Pings are answered on the leg they came from; pongs are not relayed (the proxy
+ * is the endpoint); Close frames end each leg's handshake separately.
+ *
+ * <p>UTF-8 is checked incrementally and fails fast: the chunk holding the first invalid byte is
+ * not relayed, and the sender gets 1007 at once (text split inside a character across fragments
+ * is fine). Not thread-safe: one per direction, used by the thread reading that direction.
+ */
+final class TerminateRelay implements TunnelConnection.Relay {
+    private final TunnelConnection connection;
+    private final Leg from;
+    private final Leg to;
+    private final long maxFrameSize;
+    private final long maxMessageSize;
+    private final byte[] partialHeader = new byte[FrameHeaders.MAX_HEADER_LENGTH];
+    private int partialLength;
+    private FrameHeader frame;
+    private long payloadSeen;
+    private int outMask;
+    private byte[] pendingHeader;
+    private byte[] control;
+    private boolean inMessage;
+    private boolean textMessage;
+    private long messageSize;
+    private final Utf8Validator utf8 = new Utf8Validator();
+    private boolean failed;
+
+    TerminateRelay(TunnelConnection connection, Leg from, Leg to, long maxFrameSize, long maxMessageSize) {
+        this.connection = connection;
+        this.from = from;
+        this.to = to;
+        this.maxFrameSize = maxFrameSize;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    @Override
+    public void bytes(byte[] b, int len) {
+        int pos = 0;
+        while (pos < len && !failed) {
+            if (frame == null) {
+                pos = header(b, pos, len);
+                continue;
+            }
+            int n = (int) Math.min(frame.payloadLength() - payloadSeen, len - pos);
+            payload(b, pos, n);
+            pos += n;
+            if (!failed && payloadSeen == frame.payloadLength()) {
+                endFrame();
+            }
+        }
+    }
+
+    /** Reads (part of) a header; on a whole one, validates it and starts the frame. */
+    private int header(byte[] b, int pos, int len) {
+        int take = Math.min(partialHeader.length - partialLength, len - pos);
+        System.arraycopy(b, pos, partialHeader, partialLength, take);
+        FrameHeader h = FrameHeaders.parse(partialHeader, 0, partialLength + take);
+        if (h == null) {
+            partialLength += take;
+            return pos + take;
+        }
+        int used = h.headerLength() - partialLength;
+        partialLength = 0;
+        begin(h);
+        return pos + used;
+    }
+
+    private void begin(FrameHeader h) {
+        String violation = FrameHeaders.violation(h, from.side == Side.DOWNSTREAM, 0);
+        if (violation == null && Opcode.isControl(h.opcode()) && h.opcode() != Opcode.CLOSE
+                && h.opcode() != Opcode.PING && h.opcode() != Opcode.PONG) {
+            violation = "reserved control opcode";
+        }
+        if (violation == null && !Opcode.isControl(h.opcode())) {
+            violation = fragmentation(h);
+        }
+        if (violation != null) {
+            fail(CloseCodes.PROTOCOL_ERROR, violation);
+            return;
+        }
+        if (!Opcode.isControl(h.opcode()) && tooBig(h)) {
+            fail(CloseCodes.TOO_BIG, "message too big");
+            return;
+        }
+        frame = h;
+        payloadSeen = 0;
+        if (Opcode.isControl(h.opcode())) {
+            control = new byte[(int) h.payloadLength()];
+        } else {
+            startData(h);
+        }
+    }
+
+    /** §5.4: a continuation needs a message to continue; a new message may not start inside one. */
+    private String fragmentation(FrameHeader h) {
+        if (h.opcode() == Opcode.CONTINUATION && !inMessage) {
+            return "continuation frame without a message to continue";
+        }
+        if (h.opcode() != Opcode.CONTINUATION && inMessage) {
+            return "new data frame inside a fragmented message";
+        }
+        return null;
+    }
+
+    private boolean tooBig(FrameHeader h) {
+        if (maxFrameSize > 0 && h.payloadLength() > maxFrameSize) {
+            return true;
+        }
+        long total = h.opcode() == Opcode.CONTINUATION ? messageSize + h.payloadLength() : h.payloadLength();
+        return maxMessageSize > 0 && total > maxMessageSize;
+    }
+
+    private void startData(FrameHeader h) {
+        if (h.opcode() != Opcode.CONTINUATION) {
+            inMessage = true;
+            textMessage = h.opcode() == Opcode.TEXT;
+            messageSize = 0;
+            utf8.reset();
+        }
+        messageSize += h.payloadLength();
+        boolean mask = to.masks();
+        outMask = mask ? Masking.newMaskKey() : 0;
+        byte[] out = new byte[FrameHeaders.headerLength(mask, h.payloadLength())];
+        FrameHeaders.encode(out, 0, h.fin(), 0, h.opcode(), mask, outMask, h.payloadLength());
+        if (h.payloadLength() > 0) {
+            pendingHeader = out; // written with the first payload bytes that pass validation
+            return;
+        }
+        if (h.fin() && textMessage && !utf8.isComplete()) {
+            fail(CloseCodes.INVALID_PAYLOAD, "text message ends inside a UTF-8 character");
+            return;
+        }
+        connection.markData();
+        to.out.relay(out, 0, out.length, true);
+    }
+
+    private void payload(byte[] b, int pos, int n) {
+        if (frame.masked()) {
+            Masking.unmask(b, pos, n, frame.maskKey(), payloadSeen);
+        }
+        if (control != null) {
+            System.arraycopy(b, pos, control, (int) payloadSeen, n);
+            payloadSeen += n;
+            return;
+        }
+        boolean last = payloadSeen + n == frame.payloadLength();
+        if (textMessage && (!utf8.feed(b, pos, n) || last && frame.fin() && !utf8.isComplete())) {
+            // fail fast: nothing of this chunk (nor an unwritten header) reaches the other leg
+            fail(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
+            return;
+        }
+        if (to.masks()) {
+            Masking.unmask(b, pos, n, outMask, payloadSeen); // masking and unmasking are the same XOR
+        }
+        payloadSeen += n;
+        connection.markData();
+        if (pendingHeader != null) {
+            to.out.relay(pendingHeader, 0, pendingHeader.length, false);
+            pendingHeader = null;
+        }
+        to.out.relay(b, pos, n, last);
+    }
+
+    private void endFrame() {
+        FrameHeader h = frame;
+        frame = null;
+        if (control != null) {
+            byte[] payload = control;
+            control = null;
+            control(h.opcode(), payload);
+            return;
+        }
+        if (h.fin()) {
+            inMessage = false; // completeness of text was checked with the last payload bytes
+        }
+    }
+
+    private void control(int opcode, byte[] payload) {
+        switch (opcode) {
+            case Opcode.PING -> from.out.send(io.switchboard.ws.Frames.control(Opcode.PONG, payload, from.masks()), false);
+            case Opcode.PONG -> connection.ownPong(from, payload); // answers to the proxy's pings; others are ignored
+            default -> close(payload);
+        }
+    }
+
+    /** §5.5.1 and §7.4: a Close is valid with no payload, or a valid code and a UTF-8 reason. */
+    private void close(byte[] payload) {
+        if (payload.length == 1) {
+            fail(CloseCodes.PROTOCOL_ERROR, "close frame with a 1-byte payload");
+            return;
+        }
+        int code = payload.length == 0 ? CloseCodes.NO_STATUS : ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+        if (payload.length >= 2 && !CloseCodes.isValidOnWire(code)) {
+            fail(CloseCodes.PROTOCOL_ERROR, "invalid close code " + code);
+            return;
+        }
+        String reason;
+        try {
+            reason = payload.length <= 2 ? "" : StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(payload, 2, payload.length - 2)).toString();
+        } catch (CharacterCodingException e) {
+            fail(CloseCodes.INVALID_PAYLOAD, "close reason is not UTF-8");
+            return;
+        }
+        failed = true; // nothing is read after a Close (§5.5.1)
+        connection.endpointClose(from, to, code, reason);
+    }
+
+    private void fail(int code, String reason) {
+        failed = true;
+        connection.failEndpoint(from.side, code, reason);
+    }
+}
