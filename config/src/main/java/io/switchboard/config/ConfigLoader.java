@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * objects are ever instantiated from the file, and every value keeps its position for messages.
  */
 public final class ConfigLoader {
-    static final List<String> TOP_KEYS = List.of("listen", "pools", "routes", "timeouts", "websocket", "admin", "drain", "limits");
+    static final List<String> TOP_KEYS = List.of("listen", "pools", "routes", "timeouts", "websocket", "admin", "drain", "limits", "log");
     static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "upstream-handshake", "close", "http-read");
     private static final String EMPTY = "file is empty; expected a mapping with 'pools' and 'routes'";
 
@@ -138,10 +138,23 @@ public final class ConfigLoader {
         AdminConfig admin = DrainParser.admin(top.get("admin"), problems);
         DrainConfig drain = DrainParser.drain(top.get("drain"), problems);
         Limits limits = DrainParser.limits(top.get("limits"), problems);
+        LogFormat logFormat = logFormat(top.get("log"), problems);
         if (!problems.isEmpty()) {
             return null;
         }
-        return new ProxyConfig(source, listen, pools.pools(), routes, timeouts, websocket, admin, drain, limits);
+        return new ProxyConfig(source, listen, pools.pools(), routes, timeouts, websocket, admin, drain, limits,
+                logFormat);
+    }
+
+    private static LogFormat logFormat(Node node, Problems problems) {
+        if (node == null || Values.isNull(node)) {
+            return LogFormat.PLAIN;
+        }
+        YamlMap map = YamlMap.of(node, "log", "a mapping with 'format'", List.of("format"), problems);
+        Node format = map == null ? null : map.get("format");
+        LogFormat f = format == null ? LogFormat.PLAIN
+                : Values.choice(format, "log.format", LogFormat.values(), LogFormat::yamlName, problems);
+        return f == null ? LogFormat.PLAIN : f;
     }
 
     private static Timeouts timeouts(Node node, Problems problems) {

@@ -19,10 +19,11 @@ import java.util.Objects;
  * @param admin    the admin listener (health, metrics, admin API); default {@code 127.0.0.1:9901}
  * @param drain    drain and rebalance settings
  * @param limits   admission limits for WebSocket upgrades
+ * @param logFormat the access log's format (YAML {@code log.format})
  */
 public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
                           Timeouts timeouts, WebSocketPolicy websocket, AdminConfig admin, DrainConfig drain,
-                          Limits limits) {
+                          Limits limits, LogFormat logFormat) {
 
     /** {@code listen} when the YAML gives none. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
@@ -39,6 +40,7 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(drain, "drain");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(logFormat, "logFormat");
         // LinkedHashMap keeps file order, which logs and status pages show.
         pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
         routes = List.copyOf(routes);
@@ -61,7 +63,7 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
     public ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
                        Timeouts timeouts) {
         this(source, listen, pools, routes, timeouts, WebSocketPolicy.DEFAULTS, AdminConfig.DEFAULT, DrainConfig.DEFAULTS,
-                Limits.NONE);
+                Limits.NONE, LogFormat.PLAIN);
     }
 
     /**

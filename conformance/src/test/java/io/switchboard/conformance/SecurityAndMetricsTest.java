@@ -109,6 +109,23 @@ class SecurityAndMetricsTest {
     }
 
     @Test
+    void theAccessLogCanBeJson() throws Exception {
+        try (ProxyProcess proxy = ProxyProcess.run(config("log: {format: json}\n"))) {
+            try (var up = RawWsClient.upgrade(proxy.port(), "/", Map.of("X-User", "alice"))) {
+                up.client().sendClose(1000, "");
+                up.client().readFrame();
+            }
+            HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + "/name")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String ws = proxy.awaitLine(l -> l.contains("{\"kind\":\"ws\""), java.time.Duration.ofSeconds(5));
+            String http = proxy.awaitLine(l -> l.contains("{\"kind\":\"http\""), java.time.Duration.ofSeconds(5));
+            assertThat(ws).matches("\\S+Z \\{\"kind\":\"ws\",\"client\":\"127.0.0.1\",.*\"close\":1000,"
+                    + "\"closed-by\":\"client\".*}");
+            assertThat(http).matches("\\S+Z \\{\"kind\":\"http\",.*\"status\":200,.*}");
+        }
+    }
+
+    @Test
     void metricsAndReadinessOnTheAdminListener() throws Exception {
         try (ProxyProcess proxy = ProxyProcess.run(config(""))) {
             try (var up = RawWsClient.upgrade(proxy.port(), "/", Map.of())) {

@@ -76,17 +76,19 @@ public final class HttpForwarder implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         long started = System.nanoTime();
         RequestInfo info = requestInfo(req);
-        String outcome = forward(req, res, info);
+        AccessLog.Line outcome = forward(req, res, info);
         metrics.httpRequest(res.status().code());
-        AccessLog.log("http client=" + info.clientIp() + " " + req.prologue().method().text() + " " + info.path()
-                + " status=" + res.status().code() + " " + outcome
-                + " duration=" + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
+        AccessLog.line("http").add("client", info.clientIp()).add("method", req.prologue().method().text())
+                .add("path", info.path()).add("status", res.status().code()).addAll(outcome)
+                .add("duration", Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms").write();
     }
 
-    private String forward(ServerRequest req, ServerResponse res, RequestInfo info) {
+    private AccessLog.Line forward(ServerRequest req, ServerResponse res, RequestInfo info) {
         if (Handshake.hasToken(req.headers().first(HeaderNames.UPGRADE).orElse(null), "websocket")) {
-            // reached only for spellings of the token that Helidon's exact-match lookup missed
-            return error(res, 400, "unsupported spelling of 'Upgrade: websocket'; send 'websocket'");
+            // Helidon never upgrades a request with a body, and its exact-match lookup misses
+            // unusual spellings of the token: both land here, and neither may be forwarded
+            return error(res, 400, req.content().hasEntity() ? "a WebSocket upgrade must not carry a body"
+                    : "unsupported spelling of 'Upgrade: websocket'; send 'websocket'");
         }
         RouteTarget target = routes.get().match(info);
         if (target == null) {
@@ -103,10 +105,10 @@ public final class HttpForwarder implements Handler {
             try (HttpClientResponse up = send(req, info, backend, hasBody)) {
                 target.pool().reportSuccess(backend);
                 relayResponse(req, up, res, new HttpStream(target.pool().name(), backend.id(), up));
-                return "backend=" + backend.id();
+                return AccessLog.line("http").add("backend", backend.id());
             } catch (RuntimeException e) {
                 if (res.isSent()) {
-                    return "backend=" + backend.id() + " aborted=\"" + e.getMessage() + "\"";
+                    return AccessLog.line("http").add("backend", backend.id()).add("aborted", String.valueOf(e.getMessage()));
                 }
                 if (isConnectFailure(e)) {
                     target.pool().reportFailure(backend);
@@ -196,12 +198,12 @@ public final class HttpForwarder implements Handler {
         return false;
     }
 
-    private static String error(ServerResponse res, int status, String reason) {
+    private static AccessLog.Line error(ServerResponse res, int status, String reason) {
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         res.header(HeaderNames.CONNECTION, "close");
         res.send((reason + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return "reason=\"" + reason + "\"";
+        return AccessLog.line("http").add("reason", reason);
     }
 
     private static RequestInfo requestInfo(ServerRequest req) {

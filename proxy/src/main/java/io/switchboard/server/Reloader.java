@@ -77,6 +77,7 @@ final class Reloader {
         }
         Routes fresh = new Routes(next, System::nanoTime, current);
         routes.set(fresh);
+        io.switchboard.log.AccessLog.useJson(next.logFormat() == io.switchboard.config.LogFormat.JSON);
         metrics.watchBackends(routes::get);
         int removed = pace(d -> isGone(fresh, d), next.drain(), "backend removed");
         int moved = next.drain().rebalance() == DrainConfig.Rebalance.PACED

@@ -42,6 +42,8 @@ final class TerminateRelay implements TunnelConnection.Relay {
     private long messageSize;
     private final Utf8Validator utf8 = new Utf8Validator();
     private boolean failed;
+    private long bytesSeen;
+    private long framesSeen;
 
     TerminateRelay(TunnelConnection connection, Leg from, Leg to, long maxFrameSize, long maxMessageSize) {
         this.connection = connection;
@@ -52,7 +54,18 @@ final class TerminateRelay implements TunnelConnection.Relay {
     }
 
     @Override
+    public long bytesSeen() {
+        return bytesSeen;
+    }
+
+    @Override
+    public long framesSeen() {
+        return framesSeen;
+    }
+
+    @Override
     public void bytes(byte[] b, int len) {
+        bytesSeen += len;
         int pos = 0;
         while (pos < len && !failed) {
             if (frame == null) {
@@ -180,6 +193,7 @@ final class TerminateRelay implements TunnelConnection.Relay {
     }
 
     private void endFrame() {
+        framesSeen++;
         FrameHeader h = frame;
         frame = null;
         if (control != null) {

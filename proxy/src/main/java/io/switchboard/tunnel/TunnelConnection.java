@@ -60,7 +60,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
     private final byte[] early;
     private final ScheduledExecutorService timers;
     private final Duration closeTimeout;
-    private final String logPrefix;
+    private final AccessLog.Line logPrefix;
     private final Placement placement;
     private final Registry registry;
     private final ProxyMetrics metrics;
@@ -82,6 +82,12 @@ final class TunnelConnection implements ServerConnection, Drainable {
     interface Relay {
         /** Handles {@code len} bytes just read (the array is the relay's to modify). */
         void bytes(byte[] b, int len);
+
+        /** Bytes read so far (access log, metrics). */
+        long bytesSeen();
+
+        /** Frames completed so far. */
+        long framesSeen();
     }
 
     /** Where a tunnel was placed: route, pool, backend and sticky key (drains and reloads select by these). */
@@ -90,7 +96,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
 
     TunnelConnection(ConnectionContext ctx, UpstreamDialer.Upgraded up, TunnelServices services,
                      Duration closeTimeout, WebSocketPolicy policy, Placement placement, AutoCloseable admission,
-                     boolean terminate, String logPrefix) throws IOException {
+                     boolean terminate, AccessLog.Line logPrefix) throws IOException {
         long now = System.nanoTime();
         this.ctx = ctx;
         this.backendSocket = up.socket();
@@ -122,22 +128,23 @@ final class TunnelConnection implements ServerConnection, Drainable {
         registry.add(this);
         openGauge = metrics.opened(placement.route(), placement.backend());
         liveness.start();
-        Future<?> upstream = ctx.executor().submit(this::relayUpstream);
+        Future<?> upstreamThread = ctx.executor().submit(this::relayUpstream);
         relayDownstream();
         try {
-            upstream.get();
+            upstreamThread.get();
         } catch (ExecutionException e) {
             finish();
         }
         finish();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        metrics.closed(placement.route(), client.in.bytes(), client.in.frames(), backend.in.bytes(), backend.in.frames(),
+        metrics.closed(placement.route(), downstream.bytesSeen(), downstream.framesSeen(), upstream.bytesSeen(),
+                upstream.framesSeen(),
                 Duration.ofNanos(System.nanoTime() - started), close.closedBy(), close.code());
-        AccessLog.log(logPrefix + " duration=" + millis + "ms"
-                + " up=" + client.in.bytes() + "B/" + client.in.frames() + "f"
-                + " down=" + backend.in.bytes() + "B/" + backend.in.frames() + "f"
-                + " close=" + close.code() + " closed-by=" + close.closedBy()
-                + " rtt-client=" + client.rtt() + " rtt-backend=" + backend.rtt());
+        AccessLog.line("ws").addAll(logPrefix).add("duration", millis + "ms")
+                .add("up", downstream.bytesSeen() + "B/" + downstream.framesSeen() + "f")
+                .add("down", upstream.bytesSeen() + "B/" + upstream.framesSeen() + "f")
+                .add("close", close.code()).add("closed-by", close.closedBy())
+                .add("rtt-client", client.rtt()).add("rtt-backend", backend.rtt()).write();
     }
 
     /** Client to backend, on the connection's thread. */
@@ -209,6 +216,16 @@ final class TunnelConnection implements ServerConnection, Drainable {
         @Override
         public void bytes(byte[] b, int len) {
             from.in.feed(b, 0, len, this);
+        }
+
+        @Override
+        public long bytesSeen() {
+            return from.in.bytes();
+        }
+
+        @Override
+        public long framesSeen() {
+            return from.in.frames();
         }
 
         @Override

@@ -97,9 +97,8 @@ public final class TunnelUpgrader implements Http1Upgrader {
         byte[] head = UpstreamRequest.head(request, headers, ctx.isSecure(), backendKey);
         Timeouts timeouts = table.config().timeouts();
         UpstreamDialer.Outcome outcome = new UpstreamDialer(timeouts).dial(target, key, head);
-        String prefix = "ws client=" + request.clientIp() + " path=" + request.path()
-                + " route=" + target.route().path() + " pool=" + target.pool().name()
-                + " key=" + AccessLog.hashKey(key);
+        AccessLog.Line prefix = AccessLog.line("ws").add("client", request.clientIp()).add("path", request.path())
+                .add("route", target.route().path()).add("pool", target.pool().name()).add("key", AccessLog.hashKey(key));
         if (!(outcome instanceof UpstreamDialer.Upgraded)) {
             ticket.close();
         }
@@ -119,7 +118,7 @@ public final class TunnelUpgrader implements Http1Upgrader {
                 yield open(ctx, u, timeouts, target.route().websocket(),
                         new TunnelConnection.Placement(target.route().path(), target.pool().name(), u.backend().id(), key),
                         ticket, terminate, terminate ? clientHead.getBytes(StandardCharsets.ISO_8859_1) : u.head().raw(),
-                        prefix + " mode=" + target.route().mode().yamlName() + " backend=" + u.backend().id());
+                        prefix.add("mode", target.route().mode().yamlName()).add("backend", u.backend().id()));
             }
         };
     }
@@ -142,7 +141,7 @@ public final class TunnelUpgrader implements Http1Upgrader {
 
     private ServerConnection open(ConnectionContext ctx, UpstreamDialer.Upgraded up, Timeouts timeouts,
                                   WebSocketPolicy policy, TunnelConnection.Placement placement,
-                                  Admission.Ticket ticket, boolean terminate, byte[] clientHead, String prefix) {
+                                  Admission.Ticket ticket, boolean terminate, byte[] clientHead, AccessLog.Line prefix) {
         try {
             TunnelConnection tunnel = new TunnelConnection(ctx, up, services, timeouts.close(), policy, placement,
                     ticket, terminate, prefix);
@@ -160,12 +159,12 @@ public final class TunnelUpgrader implements Http1Upgrader {
         }
     }
 
-    private ServerConnection relayRefusal(ConnectionContext ctx, UpstreamDialer.Answered a, String prefix) {
+    private ServerConnection relayRefusal(ConnectionContext ctx, UpstreamDialer.Answered a, AccessLog.Line prefix) {
         byte[] body = UpstreamDialer.readBody(a);
         UpstreamDialer.closeQuietly(a.socket());
         HttpErrors.write(ctx, a.head().raw());
         HttpErrors.write(ctx, body);
-        AccessLog.log(prefix + " backend=" + a.backend().id() + " refused status=" + a.head().status());
+        prefix.add("backend", a.backend().id()).add("status", a.head().status()).add("refused", "by the backend").write();
         services.metrics().upgrade(a.head().status(), "backend_refused");
         return HttpErrors.finished();
     }
@@ -173,8 +172,8 @@ public final class TunnelUpgrader implements Http1Upgrader {
     private ServerConnection refuse(ConnectionContext ctx, RequestInfo request, int status, String word, String reason,
                                     String extra) {
         services.metrics().upgrade(status, word);
-        AccessLog.log("ws client=" + request.clientIp() + " path=" + request.path() + " refused status=" + status
-                + " reason=\"" + reason + "\"");
+        AccessLog.line("ws").add("client", request.clientIp()).add("path", request.path()).add("status", status)
+                .add("refused", reason).write();
         return HttpErrors.respond(ctx, status, reason, extra);
     }
 

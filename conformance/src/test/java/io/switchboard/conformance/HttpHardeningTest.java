@@ -1,0 +1,121 @@
+package io.switchboard.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+
+import io.switchboard.demo.EchoBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Request-smuggling defences on the plain HTTP path and a bounded network fuzz of the handshake,
+ * through the real main: ambiguous framing is refused with 400 (never forwarded), and garbage on
+ * the wire leaves no connection behind and the proxy serving.
+ */
+class HttpHardeningTest {
+    private static EchoBackend echo;
+    private static ProxyProcess proxy;
+
+    @BeforeAll
+    static void start() {
+        echo = EchoBackend.start("e");
+        proxy = ProxyProcess.run("listen: 127.0.0.1:0\npools:\n  e: {backends: [" + echo.address() + "]}\n"
+                + "routes:\n  - {path: /, pool: e}\ntimeouts: {handshake: 2s}\n");
+    }
+
+    @AfterAll
+    static void stop() {
+        proxy.close();
+        echo.close();
+    }
+
+    /** Sends raw bytes, returns the status line of the answer ("" when the connection just closed). */
+    private static String statusOf(String request) throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", proxy.port()), 2000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0 && c != '\r') {
+                line.append((char) c);
+            }
+            return line.toString();
+        }
+    }
+
+    @Test
+    void conflictingContentLengthAndTransferEncodingIsRefused() throws Exception {
+        assertThat(statusOf("POST /name HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "0\r\n\r\n")).startsWith("HTTP/1.1 400");
+    }
+
+    @Test
+    void twoDifferentContentLengthsAreRefused() throws Exception {
+        assertThat(statusOf("POST /name HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde"))
+                .startsWith("HTTP/1.1 400");
+    }
+
+    @Test
+    void obsFoldedHeadersAreRefused() throws Exception {
+        assertThat(statusOf("GET /name HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n")).startsWith("HTTP/1.1 400");
+    }
+
+    @Test
+    void oversizeHeadersAreRefused() throws Exception {
+        String status = statusOf("GET /name HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n");
+        assertThat(status).matches("HTTP/1.1 4(00|31).*|");
+    }
+
+    @Test
+    void anUpgradeWithABodyIsRefused() throws Exception {
+        assertThat(statusOf("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nContent-Length: 5\r\n\r\nhello"))
+                .startsWith("HTTP/1.1 400");
+    }
+
+    @Test
+    void garbageOnTheWireLeavesNothingBehind() throws Exception {
+        Random random = new Random(20261123L);
+        for (int i = 0; i < 300; i++) {
+            byte[] junk = new byte[1 + random.nextInt(600)];
+            random.nextBytes(junk);
+            if (i % 3 == 0) { // a valid upgrade followed by random frames
+                try (var up = RawWsClient.upgrade(proxy.port(), "/fuzz", Map.of())) {
+                    up.client().write(junk);
+                    up.client().awaitEof(Duration.ofMillis(50));
+                }
+                continue;
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", proxy.port()), 2000);
+                s.getOutputStream().write(junk);
+            }
+        }
+        // still serving, and every fuzzed tunnel gone once the close timeout passed
+        try (var up = RawWsClient.upgrade(proxy.port(), "/after", Map.of())) {
+            assertThat(up.head().status()).isEqualTo(101);
+            up.client().sendText("ok");
+            assertThat(up.client().readMessage().text()).isEqualTo("ok");
+        }
+        assertThat(proxy.isAlive()).isTrue();
+        var http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String pools;
+        do {
+            Thread.sleep(200);
+            pools = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + proxy.adminPort()
+                    + "/admin/pools")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } while (!pools.contains("\"open\":0") && System.nanoTime() < deadline);
+        assertThat(pools).as("no tunnel left open").contains("\"open\":0");
+    }
+}
