@@ -31,8 +31,8 @@ import io.switchboard.server.Switchboard;
  * could not start.
  */
 public final class Main {
-    /** Printed once the listener is bound; tests and scripts wait for it. */
-    public static final String READY = "switchboard listening on http://";
+    /** Printed once the listener is bound ({@code http://} or {@code https://} follows); tests and scripts wait for it. */
+    public static final String READY = "switchboard listening on ";
 
     private Main() {
     }
@@ -126,7 +126,7 @@ public final class Main {
             out.print(demo.instructions(proxy.port(), proxy.adminPort()));
         }
         out.println("switchboard admin on http://" + config.admin().listen().host() + ":" + proxy.adminPort());
-        out.println(READY + config.listen().host() + ":" + proxy.port());
+        out.println(READY + (config.tls().isPresent() ? "https://" : "http://") + config.listen().host() + ":" + proxy.port());
         out.flush();
         try {
             return stopper.awaitExit();

@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * objects are ever instantiated from the file, and every value keeps its position for messages.
  */
 public final class ConfigLoader {
-    static final List<String> TOP_KEYS = List.of("listen", "pools", "routes", "timeouts", "websocket", "admin", "drain", "limits", "log");
+    static final List<String> TOP_KEYS = List.of("listen", "pools", "routes", "timeouts", "websocket", "admin", "drain", "limits", "log", "tls");
     static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "upstream-handshake", "close", "http-read");
     private static final String EMPTY = "file is empty; expected a mapping with 'pools' and 'routes'";
 
@@ -139,11 +139,36 @@ public final class ConfigLoader {
         DrainConfig drain = DrainParser.drain(top.get("drain"), problems);
         Limits limits = DrainParser.limits(top.get("limits"), problems);
         LogFormat logFormat = logFormat(top.get("log"), problems);
+        java.util.Optional<TlsFiles> tls = tls(top.get("tls"), problems);
         if (!problems.isEmpty()) {
             return null;
         }
         return new ProxyConfig(source, listen, pools.pools(), routes, timeouts, websocket, admin, drain, limits,
-                logFormat);
+                logFormat, tls);
+    }
+
+    /** {@code tls: {cert-file, key-file}}: both required, both must be readable files. */
+    private static java.util.Optional<TlsFiles> tls(Node node, Problems problems) {
+        if (node == null || Values.isNull(node)) {
+            return java.util.Optional.empty();
+        }
+        YamlMap map = YamlMap.of(node, "tls", "a mapping with 'cert-file' and 'key-file'", List.of("cert-file", "key-file"),
+                problems);
+        if (map == null) {
+            return java.util.Optional.empty();
+        }
+        String[] files = new String[2];
+        String[] keys = {"cert-file", "key-file"};
+        for (int i = 0; i < 2; i++) {
+            Node n = map.required(keys[i]);
+            files[i] = n == null ? null : Values.text(n, map.join(keys[i]), "a PEM file path", problems);
+            if (files[i] != null && !java.nio.file.Files.isReadable(Path.of(files[i]))) {
+                problems.add(n, map.join(keys[i]), "cannot read '" + files[i] + "'");
+                files[i] = null;
+            }
+        }
+        return files[0] == null || files[1] == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new TlsFiles(files[0], files[1]));
     }
 
     private static LogFormat logFormat(Node node, Problems problems) {

@@ -20,10 +20,11 @@ import java.util.Objects;
  * @param drain    drain and rebalance settings
  * @param limits   admission limits for WebSocket upgrades
  * @param logFormat the access log's format (YAML {@code log.format})
+ * @param tls      TLS termination on the main listener, or empty for plain HTTP (the default)
  */
 public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
                           Timeouts timeouts, WebSocketPolicy websocket, AdminConfig admin, DrainConfig drain,
-                          Limits limits, LogFormat logFormat) {
+                          Limits limits, LogFormat logFormat, java.util.Optional<TlsFiles> tls) {
 
     /** {@code listen} when the YAML gives none. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
@@ -41,6 +42,7 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
         Objects.requireNonNull(drain, "drain");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(logFormat, "logFormat");
+        Objects.requireNonNull(tls, "tls");
         // LinkedHashMap keeps file order, which logs and status pages show.
         pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
         routes = List.copyOf(routes);
@@ -63,7 +65,7 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
     public ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
                        Timeouts timeouts) {
         this(source, listen, pools, routes, timeouts, WebSocketPolicy.DEFAULTS, AdminConfig.DEFAULT, DrainConfig.DEFAULTS,
-                Limits.NONE, LogFormat.PLAIN);
+                Limits.NONE, LogFormat.PLAIN, java.util.Optional.empty());
     }
 
     /**

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  */
 public final class ProxyProcess implements AutoCloseable {
     /** The line prefix the proxy prints once it listens. */
-    public static final String READY = "switchboard listening on http://";
-    private static final Pattern READY_LINE = Pattern.compile("^switchboard listening on http://(\\S+):(\\d+)");
+    public static final String READY = "switchboard listening on ";
+    private static final Pattern READY_LINE = Pattern.compile("^switchboard listening on https?://(\\S+):(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
     private final Process process;

@@ -58,6 +58,7 @@ public final class Switchboard implements AutoCloseable {
         Pacer pacer = new Pacer(timers);
         drain = new ProcessDrain(gate, registry, pacer, config.drain(), metrics);
         server = listener(config, new TunnelServices(timers, gate, registry, metrics));
+        config.tls().ifPresent(files -> TlsLoader.watch(files, server, timers));
         try {
             admin = AdminServer.start(config.admin(), routes::get, gate, registry, pacer, metrics);
         } catch (RuntimeException e) {
@@ -78,7 +79,9 @@ public final class Switchboard implements AutoCloseable {
             selector.putUpgrader(spelling, upgrader);
         }
         HttpForwarder forwarder = new HttpForwarder(routes::get, services.gate(), registry, services.metrics());
-        return WebServer.builder()
+        var builder = WebServer.builder();
+        config.tls().ifPresent(files -> builder.tls(TlsLoader.load(files)));
+        return builder
                 .host(config.listen().host())
                 .port(config.listen().port())
                 .shutdownHook(false)
