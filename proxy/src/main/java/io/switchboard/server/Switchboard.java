@@ -87,6 +87,10 @@ public final class Switchboard implements AutoCloseable {
                 .shutdownHook(false)
                 .shutdownGracePeriod(Duration.ofSeconds(5))
                 .addConnectionSelector(selector.build())
+                // ours is then the only selector, so Helidon hands it each connection as soon as it
+                // is accepted, before any byte: a client that never sends one is tracked (and cut
+                // by the idle reaper below) like any other
+                .protocolsDiscoverServices(false)
                 // a connection that sends no request line within the handshake timeout is closed
                 .idleConnectionTimeout(handshake)
                 .idleConnectionPeriod(Duration.ofMillis(Math.max(100, Math.min(1000, handshake.toMillis() / 4))))
