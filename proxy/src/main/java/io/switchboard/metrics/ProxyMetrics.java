@@ -26,6 +26,10 @@ public final class ProxyMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
     private final Map<String, Boolean> backendGauges = new ConcurrentHashMap<>();
+    // meters by name and tag values: building a Meter.Id and looking it up in the registry on every
+    // connection showed in profiles; a map of ready meters makes each event one hash lookup
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     /** Prometheus text exposition of every metric. */
     public String scrape() {
@@ -34,8 +38,13 @@ public final class ProxyMetrics {
 
     /** An upgrade attempt's outcome: {@code 101}, or the refusal status with a short reason word. */
     public void upgrade(int status, String reason) {
-        Counter.builder("switchboard_websocket_upgrades").description("WebSocket upgrade attempts by result")
-                .tag("status", Integer.toString(status)).tag("reason", reason).register(registry).increment();
+        counter("switchboard_websocket_upgrades", "WebSocket upgrade attempts by result", "status",
+                Integer.toString(status), "reason", reason).increment();
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        return counters.computeIfAbsent(name + String.join("\u0000", tags),
+                k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
 
     /** A WebSocket opened on {@code route}/{@code backend}; returns the decrement to run when it ends. */
@@ -58,21 +67,23 @@ public final class ProxyMetrics {
         count("switchboard_websocket_bytes", "WebSocket bytes relayed", "direction", "downstream", downBytes);
         count("switchboard_websocket_frames", "WebSocket frames relayed", "direction", "upstream", upFrames);
         count("switchboard_websocket_frames", "WebSocket frames relayed", "direction", "downstream", downFrames);
-        Counter.builder("switchboard_websocket_closes").description("WebSocket closes by who closed first and code")
-                .tag("closed_by", closedBy).tag("code", Integer.toString(code)).register(registry).increment();
-        Timer.builder("switchboard_websocket_age").description("how long WebSockets lived").tag("route", route)
-                .publishPercentileHistogram().register(registry).record(age);
+        counter("switchboard_websocket_closes", "WebSocket closes by who closed first and code", "closed_by", closedBy,
+                "code", Integer.toString(code)).increment();
+        timers.computeIfAbsent("age\u0000" + route, k -> Timer.builder("switchboard_websocket_age")
+                .description("how long WebSockets lived").tag("route", route).publishPercentileHistogram()
+                .register(registry)).record(age);
         if (closedBy.endsWith("-reaped")) {
-            Counter.builder("switchboard_reaps").description("connections reaped for a heartbeat timeout")
-                    .tag("leg", closedBy.startsWith("client") ? "downstream" : "upstream").register(registry).increment();
+            counter("switchboard_reaps", "connections reaped for a heartbeat timeout", "leg",
+                    closedBy.startsWith("client") ? "downstream" : "upstream").increment();
         }
     }
 
     /** A ping round trip on {@code leg} ("downstream" or "upstream"). */
     public void pingRtt(String leg, long nanos) {
-        Timer.builder("switchboard_ping_rtt").description("heartbeat ping round-trip time").tag("leg", leg)
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
-                .maximumExpectedValue(Duration.ofSeconds(30)).register(registry).record(Duration.ofNanos(nanos));
+        timers.computeIfAbsent("rtt\u0000" + leg, k -> Timer.builder("switchboard_ping_rtt")
+                .description("heartbeat ping round-trip time").tag("leg", leg).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry)).record(Duration.ofNanos(nanos));
     }
 
     /** {@code n} connections scheduled to close by a drain of {@code kind} (process, backend, reload). */
@@ -82,8 +93,8 @@ public final class ProxyMetrics {
 
     /** A plain HTTP request answered with {@code status}. */
     public void httpRequest(int status) {
-        Counter.builder("switchboard_http_requests").description("plain HTTP requests by status")
-                .tag("status", Integer.toString(status)).register(registry).increment();
+        counter("switchboard_http_requests", "plain HTTP requests by status", "status", Integer.toString(status))
+                .increment();
     }
 
     /** Exports every backend's state (1 usable, 0 ejected or drained) for the current routing table. */
@@ -111,6 +122,6 @@ public final class ProxyMetrics {
     }
 
     private void count(String name, String description, String tag, String value, double amount) {
-        Counter.builder(name).description(description).tag(tag, value).register(registry).increment(amount);
+        counter(name, description, tag, value).increment(amount);
     }
 }
