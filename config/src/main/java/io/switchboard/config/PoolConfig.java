@@ -24,15 +24,23 @@ import java.util.Set;
  *                    the average load, the ring moves on to the next backend instead
  * @param attempts    1..{@value #MAX_ATTEMPTS}: how many backends one connection may try
  * @param ejectFor    how long a backend that failed to connect is skipped; &gt;= 0
+ * @param healthCheck the active health check, or empty (the default: passive ejection only)
  */
 public record PoolConfig(String name, List<BackendConfig> backends, Balance balance, List<HashKey> hashKeys,
-                         Fallback fallback, double boundedLoad, int attempts, Duration ejectFor) {
+                         Fallback fallback, double boundedLoad, int attempts, Duration ejectFor,
+                         java.util.Optional<HealthCheck> healthCheck) {
     /** {@code attempts} when the YAML gives none. */
     public static final int DEFAULT_ATTEMPTS = 3;
     /** Largest accepted {@code attempts}. */
     public static final int MAX_ATTEMPTS = 100;
     /** {@code eject-for} when the YAML gives none. */
     public static final Duration DEFAULT_EJECT_FOR = Duration.ofSeconds(10);
+
+    /** A pool without an active health check. */
+    public PoolConfig(String name, List<BackendConfig> backends, Balance balance, List<HashKey> hashKeys,
+                      Fallback fallback, double boundedLoad, int attempts, Duration ejectFor) {
+        this(name, backends, balance, hashKeys, fallback, boundedLoad, attempts, ejectFor, java.util.Optional.empty());
+    }
 
     /** @throws IllegalArgumentException if any value is outside the ranges above */
     public PoolConfig {
@@ -45,6 +53,7 @@ public record PoolConfig(String name, List<BackendConfig> backends, Balance bala
         }
         Objects.requireNonNull(fallback, "fallback");
         Objects.requireNonNull(ejectFor, "ejectFor");
+        Objects.requireNonNull(healthCheck, "healthCheck");
         if (name.isBlank()) {
             throw new IllegalArgumentException("pool name must not be blank");
         }

@@ -19,7 +19,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /** Reads the {@code pools} section. Package-private: {@link ConfigLoader} is the entry point. */
 final class PoolsParser {
     static final List<String> POOL_KEYS =
-            List.of("backends", "balance", "hash-key", "fallback", "bounded-load", "attempts", "eject-for");
+            List.of("backends", "balance", "hash-key", "fallback", "bounded-load", "attempts", "eject-for",
+                    "health-check");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight");
     private static final String BACKEND_FORM = "host:port or {address: host:port, weight: N}";
 
@@ -83,16 +84,48 @@ final class PoolsParser {
                 n -> Values.integer(n, map.join("attempts"), 1, PoolConfig.MAX_ATTEMPTS, problems));
         Duration ejectFor = opt(map, "eject-for", PoolConfig.DEFAULT_EJECT_FOR,
                 n -> Values.convert(n, map.join("eject-for"), Values.DURATION, Durations::parse, problems));
+        java.util.Optional<HealthCheck> healthCheck = healthCheck(map.get("health-check"), map.join("health-check"));
         if (problems.count() > before) {
             return null;
         }
-        return new PoolConfig(name, backends, balance, hashKeys, fallback, boundedLoad, attempts, ejectFor);
+        return new PoolConfig(name, backends, balance, hashKeys, fallback, boundedLoad, attempts, ejectFor, healthCheck);
     }
 
     /** The value of an optional key: {@code fallback} when absent, else {@code read} (null on error). */
     private static <T> T opt(YamlMap map, String key, T fallback, Function<Node, T> read) {
         Node node = map.get(key);
         return node == null ? fallback : read.apply(node);
+    }
+
+    /** {@code health-check: {path: /healthz, websocket: false, interval: 5s, timeout: 2s, rise: 2, fall: 3}}. */
+    private java.util.Optional<HealthCheck> healthCheck(Node node, String path) {
+        if (node == null || Values.isNull(node)) {
+            return java.util.Optional.empty();
+        }
+        YamlMap map = YamlMap.of(node, path, "a mapping with 'path'",
+                List.of("path", "websocket", "interval", "timeout", "rise", "fall"), problems);
+        if (map == null) {
+            return java.util.Optional.empty();
+        }
+        Node pathNode = map.required("path");
+        String probe = pathNode == null ? null : Values.text(pathNode, map.join("path"), "a path like /healthz", problems);
+        if (probe != null && !probe.startsWith("/")) {
+            problems.add(pathNode, map.join("path"), "expected a path starting with '/'; got '" + probe + "'");
+            probe = null;
+        }
+        Node ws = map.get("websocket");
+        boolean websocket = ws != null && ws instanceof ScalarNode s && s.getValue().equals("true");
+        Duration interval = map.duration("interval", Duration.ofSeconds(5));
+        Duration timeout = map.duration("timeout", Duration.ofSeconds(2));
+        Integer rise = map.get("rise") == null ? Integer.valueOf(2) : Values.integer(map.get("rise"), map.join("rise"), 1, 100, problems);
+        Integer fall = map.get("fall") == null ? Integer.valueOf(3) : Values.integer(map.get("fall"), map.join("fall"), 1, 100, problems);
+        if (probe == null || rise == null || fall == null || interval.isZero() || timeout.isZero()) {
+            if (probe != null && (interval.isZero() || timeout.isZero())) {
+                problems.add(node, path, "interval and timeout must be above 0");
+            }
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new HealthCheck(probe, websocket, interval, timeout, rise, fall));
     }
 
     /** One key ({@code header:X-User}) or a list tried in order ({@code [header:X-User, query:user]}). */

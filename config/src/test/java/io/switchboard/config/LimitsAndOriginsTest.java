@@ -35,4 +35,17 @@ class LimitsAndOriginsTest {
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).extracting(ConfigError::path)
                         .containsExactly("routes[0].origins[0]", "routes[0].origins[1]", "limits.max-connections"));
     }
+
+    @Test
+    void healthChecksReadEveryKeyAndReportMistakes() throws ConfigException {
+        ProxyConfig c = ConfigLoader.parse("pools:\n  p:\n    backends: [127.0.0.1:1]\n"
+                + "    health-check: {path: /ws, websocket: true, interval: 1s, timeout: 500ms, rise: 1, fall: 4}\n"
+                + "routes:\n  - {path: /, pool: p}\n", "<t>");
+        assertThat(c.pools().get("p").healthCheck()).contains(new HealthCheck("/ws", true, java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofMillis(500), 1, 4));
+        assertThatThrownBy(() -> ConfigLoader.parse("pools:\n  p:\n    backends: [127.0.0.1:1]\n"
+                + "    health-check: {path: healthz, falls: 2}\nroutes:\n  - {path: /, pool: p}\n", "<t>"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).extracting(ConfigError::path)
+                        .containsExactlyInAnyOrder("pools.p.health-check.falls", "pools.p.health-check.path"));
+    }
 }

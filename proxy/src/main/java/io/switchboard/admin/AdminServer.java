@@ -98,7 +98,7 @@ public final class AdminServer implements AutoCloseable {
     private boolean anyUsableBackend() {
         Routes table = routes.get();
         return table.config().pools().keySet().stream().map(table::pool)
-                .anyMatch(p -> p.backends().stream().anyMatch(b -> !p.isEjected(b) && !p.isDrained(b)));
+                .anyMatch(p -> p.backends().stream().anyMatch(b -> !p.isEjected(b) && !p.isDrained(b) && p.isHealthy(b)));
     }
 
     private String pools() {
@@ -109,7 +109,8 @@ public final class AdminServer implements AutoCloseable {
             Pool pool = table.pool(config.name());
             StringJoiner backends = new StringJoiner(",", "[", "]");
             for (Backend b : pool.backends()) {
-                String state = pool.isDrained(b) ? "drained" : pool.isEjected(b) ? "ejected" : "up";
+                String state = pool.isDrained(b) ? "drained" : !pool.isHealthy(b) ? "unhealthy"
+                        : pool.isEjected(b) ? "ejected" : "up";
                 backends.add("{\"backend\":" + Json.quote(b.id()) + ",\"weight\":" + b.weight() + ",\"state\":\"" + state
                         + "\",\"open\":" + open.getOrDefault(config.name() + "/" + b.id(), 0L) + "}");
             }

@@ -18,6 +18,7 @@ final class BackendState {
     private volatile long ejectedAt;
     private volatile boolean ejected;
     private volatile boolean drained;
+    private volatile boolean unhealthy;
 
     BackendState(Backend backend, int index) {
         this.backend = backend;
@@ -37,6 +38,14 @@ final class BackendState {
     /** Nanosecond times are compared by difference, which stays correct across wrap-around. */
     boolean isEjected(long now, long ejectForNanos) {
         return ejected && now - ejectedAt < ejectForNanos;
+    }
+
+    boolean isUnhealthy() {
+        return unhealthy;
+    }
+
+    void setUnhealthy(boolean unhealthy) {
+        this.unhealthy = unhealthy;
     }
 
     boolean isDrained() {

@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * A named set of backends and their live state; answers "which backends should this key (or
  * this connection) try, in what order".
  *
- * <p><b>Usable</b> backends are those neither drained ({@link #setDrained}) nor ejected. A
+ * <p><b>Usable</b> backends are those neither drained ({@link #setDrained}), nor failing their
+ * active health check ({@link #setHealthy}), nor ejected. A
  * backend is ejected for {@code ejectFor} after {@link #reportFailure}, then becomes usable again
  * on its own (so consistent-hash keys return to their owner); {@link #reportSuccess} ends an
  * ejection early. When no backend is usable, {@link #candidates} is empty: the pool never falls
@@ -163,6 +164,16 @@ public final class Pool {
         state(b).setDrained(drained);
     }
 
+    /** Marks {@code b} healthy or not, as its active health check decided; unhealthy ones are skipped. */
+    public void setHealthy(Backend b, boolean healthy) {
+        state(b).setUnhealthy(!healthy);
+    }
+
+    /** False while {@code b} fails its active health check. */
+    public boolean isHealthy(Backend b) {
+        return !state(b).isUnhealthy();
+    }
+
     /** True while {@code b} is drained. */
     public boolean isDrained(Backend b) {
         return state(b).isDrained();
@@ -196,7 +207,7 @@ public final class Pool {
         long now = nanoClock.getAsLong();
         List<BackendState> usable = new ArrayList<>(states.length);
         for (BackendState s : states) {
-            if (!s.isDrained() && !s.isEjected(now, ejectForNanos)) {
+            if (!s.isDrained() && !s.isUnhealthy() && !s.isEjected(now, ejectForNanos)) {
                 usable.add(s);
             }
         }

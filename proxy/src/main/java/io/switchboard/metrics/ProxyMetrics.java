@@ -104,7 +104,7 @@ public final class ProxyMetrics {
                 String key = poolConfig.name() + "\u0000" + b.id();
                 backendGauges.computeIfAbsent(key, k -> {
                     Gauge.builder("switchboard_backend_up", () -> usable(routes.get(), poolConfig.name(), b.id()))
-                            .description("1 when the backend takes new connections, 0 when ejected or drained")
+                            .description("1 when the backend takes new connections, 0 when ejected, unhealthy or drained")
                             .tag("pool", poolConfig.name()).tag("backend", b.id()).register(registry);
                     return true;
                 });
@@ -118,7 +118,7 @@ public final class ProxyMetrics {
             return Double.NaN; // removed by a reload
         }
         return pool.backends().stream().filter(b -> b.id().equals(backendId)).findFirst()
-                .map(b -> pool.isDrained(b) || pool.isEjected(b) ? 0.0 : 1.0).orElse(Double.NaN);
+                .map(b -> pool.isDrained(b) || pool.isEjected(b) || !pool.isHealthy(b) ? 0.0 : 1.0).orElse(Double.NaN);
     }
 
     private void count(String name, String description, String tag, String value, double amount) {

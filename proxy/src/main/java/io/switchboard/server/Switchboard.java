@@ -16,6 +16,7 @@ import io.switchboard.drain.Gate;
 import io.switchboard.drain.Pacer;
 import io.switchboard.drain.ProcessDrain;
 import io.switchboard.drain.Registry;
+import io.switchboard.health.HealthChecker;
 import io.switchboard.http.HttpForwarder;
 import io.switchboard.log.AccessLog;
 import io.switchboard.metrics.ProxyMetrics;
@@ -59,6 +60,7 @@ public final class Switchboard implements AutoCloseable {
         drain = new ProcessDrain(gate, registry, pacer, config.drain(), metrics);
         server = listener(config, new TunnelServices(timers, gate, registry, metrics));
         config.tls().ifPresent(files -> TlsLoader.watch(files, server, timers));
+        HealthChecker.start(routes::get, timers);
         try {
             admin = AdminServer.start(config.admin(), routes::get, gate, registry, pacer, metrics);
         } catch (RuntimeException e) {

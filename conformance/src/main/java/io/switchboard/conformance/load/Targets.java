@@ -17,14 +17,16 @@ import java.util.stream.Stream;
  * The things a benchmark talks to, each started as its own process pinned with {@code taskset}:
  * the echo backend, HAProxy, nginx and Switchboard, with generated configurations (written into
  * {@code dir}, kept for inspection). All listen on 127.0.0.1; the peers on free ports picked
- * here, Switchboard on an ephemeral port it reports.
+ * here, Switchboard on an ephemeral port it reports. A {@code cpu} below 0 starts a process
+ * unpinned: {@link io.switchboard.conformance.autobahn.PeersMain} reuses these starters for
+ * correctness runs, where pinning everything to one core would only stretch timers.
  */
-final class Targets {
+public final class Targets {
     private Targets() {
     }
 
     /** A started server: its name in the table, where clients connect, and its process (null: none). */
-    record Target(String name, List<URI> urls, ProcessHandle process, boolean jvm) implements AutoCloseable {
+    public record Target(String name, List<URI> urls, ProcessHandle process, boolean jvm) implements AutoCloseable {
         /** Resident memory of the process and its children (nginx: master and worker). */
         long rssBytes() throws IOException {
             long sum = 0;
@@ -89,7 +91,7 @@ final class Targets {
      * ({@code apt-get install -y haproxy nginx}, after an {@code apt-get update} if the first
      * attempt fails). Needs root, as apt-get does.
      */
-    static void ensureInstalled() throws IOException, InterruptedException {
+    public static void ensureInstalled() throws IOException, InterruptedException {
         if (Files.isExecutable(Path.of("/usr/sbin/haproxy")) && Files.isExecutable(Path.of("/usr/sbin/nginx"))) {
             return;
         }
@@ -122,7 +124,8 @@ final class Targets {
         return new Target("echo", urls, p.toHandle(), true);
     }
 
-    static Target haproxy(Path dir, List<URI> backends, int cpu) throws IOException, InterruptedException {
+    /** HAProxy 2.x in HTTP mode ({@code timeout tunnel} after the upgrade), one thread, in front of {@code backends}. */
+    public static Target haproxy(Path dir, List<URI> backends, int cpu) throws IOException, InterruptedException {
         int port = freePort();
         StringBuilder cfg = new StringBuilder("""
                 global
@@ -153,7 +156,8 @@ final class Targets {
         return new Target("HAProxy", List.of(URI.create("ws://127.0.0.1:" + port + "/ws")), p.toHandle(), false);
     }
 
-    static Target nginx(Path dir, List<URI> backends, int cpu) throws IOException, InterruptedException {
+    /** nginx, one worker, proxying the upgrade over HTTP/1.1 to {@code backends}. */
+    public static Target nginx(Path dir, List<URI> backends, int cpu) throws IOException, InterruptedException {
         int port = freePort();
         Path prefix = Files.createDirectories(dir.resolve("nginx"));
         StringBuilder servers = new StringBuilder();
@@ -216,17 +220,25 @@ final class Targets {
                     mode: tunnel
                 websocket: {heartbeat: off}
                 """.formatted(String.join(", ", addresses));
+        return switchboard(dir, cfg, "/ws", cpu);
+    }
+
+    /**
+     * Switchboard ({@code io.switchboard.Main run}) with the given YAML, written to
+     * {@code dir/switchboard.yaml}; the target's one URL is the listener plus {@code path}.
+     */
+    public static Target switchboard(Path dir, String cfg, String path, int cpu) throws IOException, InterruptedException {
         Path file = dir.resolve("switchboard.yaml");
         Files.writeString(file, cfg);
         List<String> cmd = javaCommand(List.of("-XX:+UseSerialGC", "-Xss256k"), "io.switchboard.Main", "run", file.toString());
         // stdout (the access log, a line per WebSocket) goes to a file: a pump thread would run on the generator's core
         Process p = start(cmd, cpu, dir.resolve("switchboard.out"));
         String ready = awaitLine(p, dir.resolve("switchboard.out"), "switchboard listening on http://");
-        return new Target("Switchboard", List.of(URI.create("ws://" + ready.trim() + "/ws")), p.toHandle(), true);
+        return new Target("Switchboard", List.of(URI.create("ws://" + ready.trim() + path)), p.toHandle(), true);
     }
 
     /** The version line a peer prints, for the table's header (e.g. "HAProxy 2.6.12"). */
-    static String version(String... cmd) {
+    public static String version(String... cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -270,7 +282,7 @@ final class Targets {
     }
 
     private static Process start(List<String> cmd, int cpu, Path output) throws IOException {
-        List<String> pinned = new ArrayList<>(List.of("taskset", "-c", String.valueOf(cpu)));
+        List<String> pinned = cpu < 0 ? new ArrayList<>() : new ArrayList<>(List.of("taskset", "-c", String.valueOf(cpu)));
         pinned.addAll(cmd);
         return new ProcessBuilder(pinned).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
