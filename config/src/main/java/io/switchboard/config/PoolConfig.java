@@ -25,10 +25,11 @@ import java.util.Set;
  * @param attempts    1..{@value #MAX_ATTEMPTS}: how many backends one connection may try
  * @param ejectFor    how long a backend that failed to connect is skipped; &gt;= 0
  * @param healthCheck the active health check, or empty (the default: passive ejection only)
+ * @param tls         TLS toward the backends, or empty for plain TCP (the default)
  */
 public record PoolConfig(String name, List<BackendConfig> backends, Balance balance, List<HashKey> hashKeys,
                          Fallback fallback, double boundedLoad, int attempts, Duration ejectFor,
-                         java.util.Optional<HealthCheck> healthCheck) {
+                         java.util.Optional<HealthCheck> healthCheck, java.util.Optional<BackendTls> tls) {
     /** {@code attempts} when the YAML gives none. */
     public static final int DEFAULT_ATTEMPTS = 3;
     /** Largest accepted {@code attempts}. */
@@ -39,7 +40,8 @@ public record PoolConfig(String name, List<BackendConfig> backends, Balance bala
     /** A pool without an active health check. */
     public PoolConfig(String name, List<BackendConfig> backends, Balance balance, List<HashKey> hashKeys,
                       Fallback fallback, double boundedLoad, int attempts, Duration ejectFor) {
-        this(name, backends, balance, hashKeys, fallback, boundedLoad, attempts, ejectFor, java.util.Optional.empty());
+        this(name, backends, balance, hashKeys, fallback, boundedLoad, attempts, ejectFor, java.util.Optional.empty(),
+                java.util.Optional.empty());
     }
 
     /** @throws IllegalArgumentException if any value is outside the ranges above */
@@ -54,6 +56,7 @@ public record PoolConfig(String name, List<BackendConfig> backends, Balance bala
         Objects.requireNonNull(fallback, "fallback");
         Objects.requireNonNull(ejectFor, "ejectFor");
         Objects.requireNonNull(healthCheck, "healthCheck");
+        Objects.requireNonNull(tls, "tls");
         if (name.isBlank()) {
             throw new IllegalArgumentException("pool name must not be blank");
         }

@@ -20,7 +20,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class PoolsParser {
     static final List<String> POOL_KEYS =
             List.of("backends", "balance", "hash-key", "fallback", "bounded-load", "attempts", "eject-for",
-                    "health-check");
+                    "health-check", "tls");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight");
     private static final String BACKEND_FORM = "host:port or {address: host:port, weight: N}";
 
@@ -85,16 +85,37 @@ final class PoolsParser {
         Duration ejectFor = opt(map, "eject-for", PoolConfig.DEFAULT_EJECT_FOR,
                 n -> Values.convert(n, map.join("eject-for"), Values.DURATION, Durations::parse, problems));
         java.util.Optional<HealthCheck> healthCheck = healthCheck(map.get("health-check"), map.join("health-check"));
+        java.util.Optional<BackendTls> tls = tls(map.get("tls"), map.join("tls"));
         if (problems.count() > before) {
             return null;
         }
-        return new PoolConfig(name, backends, balance, hashKeys, fallback, boundedLoad, attempts, ejectFor, healthCheck);
+        return new PoolConfig(name, backends, balance, hashKeys, fallback, boundedLoad, attempts, ejectFor, healthCheck, tls);
     }
 
     /** The value of an optional key: {@code fallback} when absent, else {@code read} (null on error). */
     private static <T> T opt(YamlMap map, String key, T fallback, Function<Node, T> read) {
         Node node = map.get(key);
         return node == null ? fallback : read.apply(node);
+    }
+
+    /** {@code tls: {ca-file: ca.pem}} or {@code tls: {}} (the JVM's trust store). */
+    private java.util.Optional<BackendTls> tls(Node node, String path) {
+        if (node == null) {
+            return java.util.Optional.empty();
+        }
+        if (Values.isNull(node)) {
+            return java.util.Optional.of(new BackendTls(java.util.Optional.empty()));
+        }
+        YamlMap map = YamlMap.of(node, path, "a mapping like {ca-file: ca.pem}", List.of("ca-file"), problems);
+        if (map == null) {
+            return java.util.Optional.empty();
+        }
+        Node ca = map.get("ca-file");
+        String file = ca == null ? null : Values.text(ca, map.join("ca-file"), "a PEM file path", problems);
+        if (file != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
+            problems.add(ca, map.join("ca-file"), "cannot read '" + file + "'");
+        }
+        return java.util.Optional.of(new BackendTls(java.util.Optional.ofNullable(file)));
     }
 
     /** {@code health-check: {path: /healthz, websocket: false, interval: 5s, timeout: 2s, rise: 2, fall: 3}}. */

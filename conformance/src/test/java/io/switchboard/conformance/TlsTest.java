@@ -35,7 +35,7 @@ class TlsTest {
     private static final String PASS = "changeit";
 
     /** A self-signed certificate for 127.0.0.1, written as PEM files; returns the keystore for trust. */
-    private static KeyStore generate(Path dir, String name, Path certPem, Path keyPem) throws Exception {
+    static KeyStore generate(Path dir, String name, Path certPem, Path keyPem) throws Exception {
         Path p12 = dir.resolve(name + ".p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "sb", "-keyalg", "EC", "-groupname",

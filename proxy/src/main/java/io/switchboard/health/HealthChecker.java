@@ -68,16 +68,16 @@ public final class HealthChecker {
                 if (!state.running && now - state.nextAt >= 0) {
                     state.running = true;
                     state.nextAt = now + check.interval().toNanos();
-                    Thread.startVirtualThread(() -> probe(pool, b, check, state));
+                    Thread.startVirtualThread(() -> probe(config, pool, b, check, state));
                 }
             }
         }
     }
 
-    private void probe(Pool pool, Backend b, HealthCheck check, ProbeState state) {
+    private void probe(PoolConfig config, Pool pool, Backend b, HealthCheck check, ProbeState state) {
         String failure;
         try {
-            failure = probeOnce(HostPort.parse(b.id()), check);
+            failure = probeOnce(HostPort.parse(b.id()), check, config.tls().orElse(null));
         } catch (RuntimeException e) {
             failure = e.toString();
         }
@@ -102,11 +102,12 @@ public final class HealthChecker {
     }
 
     /** One probe; null when it passed, else why it failed. */
-    static String probeOnce(HostPort target, HealthCheck check) {
+    static String probeOnce(HostPort target, HealthCheck check, io.switchboard.config.BackendTls tls) {
         int timeout = (int) check.timeout().toMillis();
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(target.host(), target.port()), timeout);
-            s.setSoTimeout(timeout);
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(target.host(), target.port()), timeout);
+            plain.setSoTimeout(timeout);
+            Socket s = tls == null ? plain : io.switchboard.http.UpstreamTls.wrap(plain, target.host(), target.port(), tls);
             String request = "GET " + check.path() + " HTTP/1.1\r\nHost: " + target + "\r\nUser-Agent: switchboard-health\r\n"
                     + (check.websocket() ? "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
                     + Handshake.newKey() + "\r\nSec-WebSocket-Version: 13\r\n" : "Connection: close\r\n") + "\r\n";

@@ -48,6 +48,8 @@ public final class HttpForwarder implements Handler {
     private final Registry registry;
     private final ProxyMetrics metrics;
     private final WebClient client;
+    private final java.util.Map<io.switchboard.config.BackendTls, WebClient> tlsClients = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Timeouts timeouts;
     private final Duration readTimeout;
 
     /**
@@ -62,14 +64,22 @@ public final class HttpForwarder implements Handler {
         this.gate = gate;
         this.registry = registry;
         Timeouts t = routes.get().config().timeouts();
+        this.timeouts = t;
         this.readTimeout = t.httpRead();
-        this.client = WebClient.builder()
+        this.client = newClient(null);
+    }
+
+    private WebClient newClient(io.switchboard.config.BackendTls tls) {
+        var builder = WebClient.builder()
                 .followRedirects(false)
                 .sendExpectContinue(false)
                 .shareConnectionCache(false)
-                .connectTimeout(t.connect())
-                .socketOptions(s -> s.tcpNoDelay(true).connectTimeout(t.connect()).readTimeout(t.httpRead()))
-                .build();
+                .connectTimeout(timeouts.connect())
+                .socketOptions(s -> s.tcpNoDelay(true).connectTimeout(timeouts.connect()).readTimeout(timeouts.httpRead()));
+        if (tls != null) {
+            builder.tls(UpstreamTls.helidonTls(tls));
+        }
+        return builder.build();
     }
 
     @Override
@@ -102,7 +112,7 @@ public final class HttpForwarder implements Handler {
         int attempts = hasBody ? 1 : Math.min(target.config().attempts(), candidates.size());
         StringBuilder failures = new StringBuilder();
         for (Backend backend : candidates.subList(0, attempts)) {
-            try (HttpClientResponse up = send(req, info, backend, hasBody)) {
+            try (HttpClientResponse up = send(req, info, backend, hasBody, target.config().tls().orElse(null))) {
                 target.pool().reportSuccess(backend);
                 relayResponse(req, up, res, new HttpStream(target.pool().name(), backend.id(), up));
                 return AccessLog.line("http").add("backend", backend.id());
@@ -119,9 +129,12 @@ public final class HttpForwarder implements Handler {
         return error(res, 502, "no backend of pool '" + target.pool().name() + "' answered: " + failures);
     }
 
-    private HttpClientResponse send(ServerRequest req, RequestInfo info, Backend backend, boolean hasBody) {
-        String target = "http://" + backend.id() + info.path() + (info.rawQuery().isEmpty() ? "" : "?" + info.rawQuery());
-        HttpClientRequest creq = client.method(req.prologue().method())
+    private HttpClientResponse send(ServerRequest req, RequestInfo info, Backend backend, boolean hasBody,
+                                    io.switchboard.config.BackendTls tls) {
+        String target = (tls == null ? "http://" : "https://") + backend.id() + info.path()
+                + (info.rawQuery().isEmpty() ? "" : "?" + info.rawQuery());
+        WebClient via = tls == null ? client : tlsClients.computeIfAbsent(tls, this::newClient);
+        HttpClientRequest creq = via.method(req.prologue().method())
                 .uri(URI.create(target))
                 .skipUriEncoding(true)
                 .readTimeout(readTimeout);

@@ -13,6 +13,7 @@ import io.switchboard.balance.Lease;
 import io.switchboard.balance.Pool;
 import io.switchboard.config.HostPort;
 import io.switchboard.config.Timeouts;
+import io.switchboard.http.UpstreamTls;
 import io.switchboard.route.RouteTarget;
 
 /**
@@ -65,6 +66,17 @@ final class UpstreamDialer {
                 continue;
             }
             pool.reportSuccess(backend);
+            if (target.config().tls().isPresent()) {
+                try {
+                    // a certificate problem is not an outage: the backend is not ejected for it
+                    HostPort hp = HostPort.parse(backend.id());
+                    socket = UpstreamTls.wrap(socket, hp.host(), hp.port(), target.config().tls().get());
+                } catch (IOException e) {
+                    failures.add(backend.id() + ": TLS handshake failed (" + e.getMessage() + ")");
+                    closeQuietly(socket);
+                    continue;
+                }
+            }
             try {
                 socket.getOutputStream().write(requestHead);
                 ResponseHead head = ResponseHead.read(socket.getInputStream());
