@@ -26,14 +26,20 @@ import java.util.Set;
  * @param ejectFor    how long a backend that failed to connect is skipped; &gt;= 0
  * @param healthCheck the active health check, or empty (the default: passive ejection only)
  * @param tls         TLS toward the backends, or empty for plain TCP (the default)
+ * @param dns         a name whose addresses are the backends (YAML {@code dns: name:port}), re-resolved
+ *                    every {@code dnsInterval}; empty for a static list
+ * @param dnsInterval how often {@code dns} is re-resolved; default 10s
  */
 public record PoolConfig(String name, List<BackendConfig> backends, Balance balance, List<HashKey> hashKeys,
                          Fallback fallback, double boundedLoad, int attempts, Duration ejectFor,
-                         java.util.Optional<HealthCheck> healthCheck, java.util.Optional<BackendTls> tls) {
+                         java.util.Optional<HealthCheck> healthCheck, java.util.Optional<BackendTls> tls,
+                         java.util.Optional<HostPort> dns, Duration dnsInterval) {
     /** {@code attempts} when the YAML gives none. */
     public static final int DEFAULT_ATTEMPTS = 3;
     /** Largest accepted {@code attempts}. */
     public static final int MAX_ATTEMPTS = 100;
+    /** {@code dns-interval} when the YAML gives none. */
+    public static final Duration DEFAULT_DNS_INTERVAL = Duration.ofSeconds(10);
     /** {@code eject-for} when the YAML gives none. */
     public static final Duration DEFAULT_EJECT_FOR = Duration.ofSeconds(10);
 
@@ -41,7 +47,13 @@ public record PoolConfig(String name, List<BackendConfig> backends, Balance bala
     public PoolConfig(String name, List<BackendConfig> backends, Balance balance, List<HashKey> hashKeys,
                       Fallback fallback, double boundedLoad, int attempts, Duration ejectFor) {
         this(name, backends, balance, hashKeys, fallback, boundedLoad, attempts, ejectFor, java.util.Optional.empty(),
-                java.util.Optional.empty());
+                java.util.Optional.empty(), java.util.Optional.empty(), DEFAULT_DNS_INTERVAL);
+    }
+
+    /** The same pool with another backend list (DNS re-resolution). */
+    public PoolConfig withBackends(List<BackendConfig> resolved) {
+        return new PoolConfig(name, resolved, balance, hashKeys, fallback, boundedLoad, attempts, ejectFor, healthCheck, tls,
+                dns, dnsInterval);
     }
 
     /** @throws IllegalArgumentException if any value is outside the ranges above */
@@ -57,6 +69,8 @@ public record PoolConfig(String name, List<BackendConfig> backends, Balance bala
         Objects.requireNonNull(ejectFor, "ejectFor");
         Objects.requireNonNull(healthCheck, "healthCheck");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(dns, "dns");
+        Objects.requireNonNull(dnsInterval, "dnsInterval");
         if (name.isBlank()) {
             throw new IllegalArgumentException("pool name must not be blank");
         }

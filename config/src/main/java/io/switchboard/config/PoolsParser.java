@@ -20,7 +20,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class PoolsParser {
     static final List<String> POOL_KEYS =
             List.of("backends", "balance", "hash-key", "fallback", "bounded-load", "attempts", "eject-for",
-                    "health-check", "tls");
+                    "health-check", "tls", "dns", "dns-interval");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight");
     private static final String BACKEND_FORM = "host:port or {address: host:port, weight: N}";
 
@@ -73,7 +73,15 @@ final class PoolsParser {
         if (map == null) {
             return null;
         }
-        List<BackendConfig> backends = backends(map.required("backends"), map.join("backends"));
+        Node dnsNode = map.get("dns");
+        HostPort dns = dnsNode == null ? null
+                : Values.convert(dnsNode, map.join("dns"), "name:port like chat-headless:9000", HostPort::parse, problems);
+        List<BackendConfig> backends = dnsNode != null ? resolve(dns, dnsNode, map.join("dns"))
+                : backends(map.required("backends"), map.join("backends"));
+        if (dnsNode != null && map.get("backends") != null) {
+            problems.add(map.get("backends"), map.join("backends"), "give either 'backends' or 'dns', not both");
+        }
+        Duration dnsInterval = map.duration("dns-interval", PoolConfig.DEFAULT_DNS_INTERVAL);
         Balance balance = opt(map, "balance", Balance.CONSISTENT_HASH,
                 n -> Values.choice(n, map.join("balance"), Balance.values(), Balance::yamlName, problems));
         List<HashKey> hashKeys = opt(map, "hash-key", List.of(HashKey.IP), n -> hashKeys(n, map.join("hash-key")));
@@ -89,13 +97,27 @@ final class PoolsParser {
         if (problems.count() > before) {
             return null;
         }
-        return new PoolConfig(name, backends, balance, hashKeys, fallback, boundedLoad, attempts, ejectFor, healthCheck, tls);
+        return new PoolConfig(name, backends, balance, hashKeys, fallback, boundedLoad, attempts, ejectFor, healthCheck, tls,
+                java.util.Optional.ofNullable(dns), dnsInterval);
     }
 
     /** The value of an optional key: {@code fallback} when absent, else {@code read} (null on error). */
     private static <T> T opt(YamlMap map, String key, T fallback, Function<Node, T> read) {
         Node node = map.get(key);
         return node == null ? fallback : read.apply(node);
+    }
+
+    /** The addresses {@code dns} resolves to now, as backends (sorted, so every replica lists them alike). */
+    private List<BackendConfig> resolve(HostPort dns, Node node, String path) {
+        if (dns == null) {
+            return null;
+        }
+        List<BackendConfig> resolved = DnsResolver.resolve(dns);
+        if (resolved.isEmpty()) {
+            problems.add(node, path, "'" + dns.host() + "' resolves to no address");
+            return null;
+        }
+        return resolved;
     }
 
     /** {@code tls: {ca-file: ca.pem}} or {@code tls: {}} (the JVM's trust store). */

@@ -136,10 +136,24 @@ public final class ProxyProcess implements AutoCloseable {
         }
     }
 
+    /** Like {@link #run(String)}, with extra JVM options for the proxy (e.g. a hosts file for DNS tests). */
+    public static ProxyProcess runWithJvmOptions(List<String> jvmOptions, String yaml) {
+        JVM_OPTIONS.set(jvmOptions);
+        try {
+            return run(yaml);
+        } finally {
+            JVM_OPTIONS.remove();
+        }
+    }
+
+    private static final ThreadLocal<List<String>> JVM_OPTIONS = ThreadLocal.withInitial(List::of);
+
     private static Process launch(String... args) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", classpath(), "io.switchboard.Main"));
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(JVM_OPTIONS.get());
+        cmd.addAll(List.of("-cp", classpath(), "io.switchboard.Main"));
         cmd.addAll(List.of(args));
         try {
             return new ProcessBuilder(cmd).start();

@@ -47,7 +47,7 @@ final class Reloader {
         this.routes = routes;
         this.registry = registry;
         this.pacer = pacer;
-        this.lastSeen = read(file);
+        this.lastSeen = file == null ? new byte[0] : read(file);
     }
 
     private static byte[] read(Path file) {
@@ -60,6 +60,9 @@ final class Reloader {
 
     /** Re-reads the file and applies it when valid. Thread-safe: one reload at a time. */
     synchronized boolean reload() {
+        if (file == null) {
+            return false;
+        }
         ProxyConfig next;
         try {
             next = ConfigLoader.load(file);
@@ -70,11 +73,20 @@ final class Reloader {
             LOG.warning("reload rejected: " + e.errors().size() + " errors; the running config stays");
             return false;
         }
-        Routes current = routes.get();
-        ProxyConfig old = current.config();
-        if (!next.listen().equals(old.listen()) || !next.admin().equals(old.admin())) {
+        if (!next.listen().equals(routes.get().config().listen()) || !next.admin().equals(routes.get().config().admin())) {
             LOG.warning("reload: listen/admin addresses changed; that needs a restart, the old addresses stay");
         }
+        apply(next, "reload");
+        return true;
+    }
+
+    /**
+     * Applies {@code next} atomically (a reload, or a DNS change of a pool's backends): new
+     * connections use it at once; open WebSockets on removed backends are drained, paced, and with
+     * {@code rebalance: paced} those whose owner changed are moved.
+     */
+    synchronized void apply(ProxyConfig next, String why) {
+        Routes current = routes.get();
         Routes fresh = new Routes(next, System::nanoTime, current);
         routes.set(fresh);
         io.switchboard.log.AccessLog.useJson(next.logFormat() == io.switchboard.config.LogFormat.JSON);
@@ -82,10 +94,9 @@ final class Reloader {
         int removed = pace(d -> isGone(fresh, d), next.drain(), "backend removed");
         int moved = next.drain().rebalance() == DrainConfig.Rebalance.PACED
                 ? pace(d -> !isGone(fresh, d) && ownerChanged(fresh, d), next.drain(), "rebalance") : 0;
-        LOG.info("reload applied: " + next.pools().size() + " pools, " + next.routes().size() + " routes; closing "
+        LOG.info(why + " applied: " + next.pools().size() + " pools, " + next.routes().size() + " routes; closing "
                 + removed + " WebSockets on removed backends and " + moved + " moved by rebalance over "
                 + next.drain().spread().toMillis() + "ms");
-        return true;
     }
 
     private int pace(java.util.function.Predicate<Drainable> which, DrainConfig drain, String reason) {

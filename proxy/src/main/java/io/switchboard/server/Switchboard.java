@@ -67,7 +67,8 @@ public final class Switchboard implements AutoCloseable {
             server.stop();
             throw e;
         }
-        reloader = file == null ? null : new Reloader(file, routes, registry, pacer, metrics);
+        reloader = new Reloader(file, routes, registry, pacer, metrics);
+        DnsWatcher.start(routes::get, reloader, timers);
     }
 
     private WebServer listener(ProxyConfig config, TunnelServices services) {
@@ -110,7 +111,7 @@ public final class Switchboard implements AutoCloseable {
      */
     public static Switchboard start(ProxyConfig config, Path file) {
         Switchboard s = new Switchboard(config, file);
-        if (s.reloader != null) {
+        if (file != null) {
             s.reloader.watch();
         }
         return s;
@@ -138,7 +139,7 @@ public final class Switchboard implements AutoCloseable {
 
     /** Re-reads the config file now (SIGHUP); false when rejected or there is no file. */
     public boolean reload() {
-        return reloader != null && reloader.reload();
+        return reloader.reload();
     }
 
     /** The current routing table. */

@@ -99,7 +99,8 @@ public final class PeerDiffs {
             behavior.computeIfAbsent(r.agent(), a -> new TreeMap<>()).merge(r.verdict().behavior(), 1, Integer::sum);
             close.computeIfAbsent(r.agent(), a -> new TreeMap<>()).merge(r.verdict().behaviorClose(), 1, Integer::sum);
         }
-        Set<String> bCols = columns(BEHAVIORS, behavior);
+        Set<String> bCols = new LinkedHashSet<>(BEHAVIORS); // all five, even at 0: tables of several runs line up
+        bCols.addAll(columns(BEHAVIORS, behavior));
         Set<String> cCols = columns(CLOSES, close);
         StringBuilder h = new StringBuilder("| agent | cases |");
         StringBuilder sep = new StringBuilder("|---|---:|");

@@ -93,7 +93,8 @@ public final class PeersMain {
             return 2;
         }
 
-        Path setup = Files.createDirectories(out.resolve("setup"));
+        // absolute: nginx resolves relative paths against its prefix, which is this directory itself
+        Path setup = Files.createDirectories(out.resolve("setup").toAbsolutePath());
         List<Targets.Target> started = new ArrayList<>();
         // Ctrl-C or an exception must not leave HAProxy, nginx or a JVM listening behind
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(started)));
