@@ -235,7 +235,9 @@ public final class JdkWsClient implements WebSocket.Listener, AutoCloseable {
             return;
         }
         try {
-            if (!w.isOutputClosed()) {
+            // after the peer's Close the JDK sends its own reply once onClose returns: sending 1000
+            // here as well would race it and could reach the peer first
+            if (!w.isOutputClosed() && !closed.isDone()) {
                 w.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
             }
             closed.get(5, TimeUnit.SECONDS);

@@ -70,6 +70,9 @@ final class TerminateRelay implements TunnelConnection.Relay {
         while (pos < len && !failed) {
             if (frame == null) {
                 pos = header(b, pos, len);
+                if (frame != null && !failed && frame.payloadLength() == 0) {
+                    endFrame(); // an empty frame is whole with its header: do not wait for more bytes
+                }
                 continue;
             }
             int n = (int) Math.min(frame.payloadLength() - payloadSeen, len - pos);

@@ -2,7 +2,6 @@ package io.switchboard.tunnel;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -27,7 +26,6 @@ import io.switchboard.heartbeat.LegHeartbeat;
 import io.switchboard.log.AccessLog;
 import io.switchboard.metrics.ProxyMetrics;
 import io.switchboard.ws.CloseCodes;
-import io.switchboard.ws.ClosePayload;
 import io.switchboard.ws.Frames;
 import io.switchboard.ws.Opcode;
 
@@ -109,17 +107,17 @@ final class TunnelConnection implements ServerConnection, Drainable {
         this.registry = services.registry();
         this.metrics = services.metrics();
         this.admission = admission;
-        this.client = new Leg(Side.DOWNSTREAM, new ClientWriter(ctx),
+        this.client = new Leg(Side.DOWNSTREAM, new LegWriters.ClientWriter(ctx),
                 new FrameScanner(policy.maxFrameSize(), policy.maxMessageSize()), policy.downstream(), now,
                 rtt -> metrics.pingRtt("downstream", rtt));
-        this.backend = new Leg(Side.UPSTREAM, new BackendWriter(backendSocket, backendSocket.getOutputStream()),
+        this.backend = new Leg(Side.UPSTREAM, new LegWriters.BackendWriter(backendSocket, backendSocket.getOutputStream()),
                 new FrameScanner(), policy.upstream(), now, rtt -> metrics.pingRtt("upstream", rtt));
         this.liveness = new Liveness(timers, this, policy, now);
         this.lastData = now;
         this.downstream = terminate
                 ? new TerminateRelay(this, client, backend, policy.maxFrameSize(), policy.maxMessageSize())
-                : new Forward(client, backend);
-        this.upstream = terminate ? new TerminateRelay(this, backend, client, 0, 0) : new Forward(backend, client);
+                : new TunnelRelay(this, client, backend);
+        this.upstream = terminate ? new TerminateRelay(this, backend, client, 0, 0) : new TunnelRelay(this, backend, client);
     }
 
     @Override
@@ -203,66 +201,20 @@ final class TunnelConnection implements ServerConnection, Drainable {
         relay.bytes(b, len);
     }
 
-    /** Tunnel mode: relays what one peer sends to the other, frame boundaries tracked by its scanner. */
-    private final class Forward implements FrameScanner.Sink, Relay {
-        private final Leg from;
-        private final Leg to;
 
-        Forward(Leg from, Leg to) {
-            this.from = from;
-            this.to = to;
+    /**
+     * Tunnel mode: a Close frame from {@code from} is about to be relayed by {@code relay}. It is
+     * recorded first (the reply may come back before the relaying thread runs again); when it
+     * completes the handshake the tunnel ends, otherwise the close timer starts.
+     */
+    void closeSeen(Side from, int code, Runnable relay) {
+        boolean complete = close.closeFrame(from, code);
+        relay.run();
+        if (complete) {
+            finish();
+        } else {
+            armCloseTimer();
         }
-
-        @Override
-        public void bytes(byte[] b, int len) {
-            from.in.feed(b, 0, len, this);
-        }
-
-        @Override
-        public long bytesSeen() {
-            return from.in.bytes();
-        }
-
-        @Override
-        public long framesSeen() {
-            return from.in.frames();
-        }
-
-        @Override
-        public void data(byte[] b, int off, int len, boolean endsFrame) {
-            lastData = readAt;
-            to.out.relay(b, off, len, endsFrame);
-        }
-
-        @Override
-        public void control(int opcode, byte[] frame, byte[] payload) {
-            if (opcode == Opcode.PONG && ownPong(from, payload)) {
-                return; // the answer to the proxy's own heartbeat: consumed, never forwarded
-            }
-            if (opcode != Opcode.CLOSE) {
-                to.out.send(frame, false); // the peers' own pings and pongs pass through untouched
-                return;
-            }
-            // recorded before relaying: the reply may come back before this thread runs again
-            boolean complete = close.closeFrame(from.side, closeCode(payload));
-            to.out.send(frame, true);
-            if (complete) {
-                finish();
-            } else {
-                armCloseTimer();
-            }
-        }
-
-        @Override
-        public void passedClose() {
-            to.out.closeRelayed();
-            if (close.closeFrame(from.side, CloseCodes.PROTOCOL_ERROR)) {
-                finish();
-            } else {
-                armCloseTimer();
-            }
-        }
-
     }
 
     /** A data frame moved (idle tracking). */
@@ -347,13 +299,6 @@ final class TunnelConnection implements ServerConnection, Drainable {
         }
     }
 
-    private static int closeCode(byte[] payload) {
-        try {
-            return ClosePayload.parse(payload, 0, payload.length).code();
-        } catch (IllegalArgumentException e) {
-            return CloseCodes.NO_STATUS; // malformed; the tunnel relays it as is and logs 1005
-        }
-    }
 
     /** The peer on {@code side} broke a rule: it gets {@code code}, the other peer 1001. */
     private void failLeg(Side side, int code, String reason, String by) {
@@ -521,49 +466,5 @@ final class TunnelConnection implements ServerConnection, Drainable {
     @Override
     public void close(boolean interrupt) {
         finish();
-    }
-
-    /** Writes to the client through Helidon's connection writer (synchronous: TCP backpressure). */
-    private static final class ClientWriter extends LegWriter {
-        private final ConnectionContext ctx;
-
-        ClientWriter(ConnectionContext ctx) {
-            this.ctx = ctx;
-        }
-
-        @Override
-        protected void writeToSocket(byte[] b, int off, int len) {
-            ctx.dataWriter().writeNow(BufferData.create(b, off, len));
-        }
-
-        @Override
-        void closeSocket() {
-            try {
-                ctx.serverSocket().close();
-            } catch (RuntimeException e) {
-                // already closed
-            }
-        }
-    }
-
-    /** Writes to the backend socket directly (unbuffered: each relay write is one send). */
-    private static final class BackendWriter extends LegWriter {
-        private final Socket socket;
-        private final OutputStream out;
-
-        BackendWriter(Socket socket, OutputStream out) {
-            this.socket = socket;
-            this.out = out;
-        }
-
-        @Override
-        protected void writeToSocket(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        void closeSocket() {
-            UpstreamDialer.closeQuietly(socket);
-        }
     }
 }

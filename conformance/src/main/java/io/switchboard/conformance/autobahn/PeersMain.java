@@ -44,6 +44,7 @@ public final class PeersMain {
     private PeersMain() {
     }
 
+    /** Entry point; see the class comment for the options. */
     public static void main(String[] args) {
         int status;
         try {
