@@ -9,7 +9,8 @@ import org.yaml.snakeyaml.nodes.Node;
 final class DrainParser {
     static final List<String> DRAIN_KEYS = List.of("delay", "spread", "deadline", "close-code", "rebalance");
     static final List<String> ADMIN_KEYS = List.of("listen", "token-file", "token-env");
-    static final List<String> LIMIT_KEYS = List.of("max-connections", "max-connections-per-ip", "handshakes-per-second");
+    static final List<String> LIMIT_KEYS = List.of("max-connections", "max-connections-per-ip", "handshakes-per-second",
+            "max-header-size");
 
     private DrainParser() {
     }
@@ -91,12 +92,19 @@ final class DrainParser {
             return Limits.NONE;
         }
         int[] v = new int[LIMIT_KEYS.size()];
-        for (int i = 0; i < v.length; i++) {
+        for (int i = 0; i < 3; i++) {
             Node n = map.get(LIMIT_KEYS.get(i));
             Integer value = n == null ? Integer.valueOf(0) : Values.integer(n, map.join(LIMIT_KEYS.get(i)), 0, 10_000_000, problems);
             v[i] = value == null ? 0 : value;
         }
-        return new Limits(v[0], v[1], v[2]);
+        Node headerNode = map.get("max-header-size");
+        Long header = headerNode == null ? Long.valueOf(Limits.DEFAULT_MAX_HEADER_SIZE)
+                : Values.convert(headerNode, map.join("max-header-size"), "a size like 16KiB", Sizes::parse, problems);
+        if (header != null && (header < 1024 || header > 1024 * 1024)) {
+            problems.add(headerNode, map.join("max-header-size"), "expected a size from 1KiB to 1MiB; got '" + header + "'");
+            header = null;
+        }
+        return new Limits(v[0], v[1], v[2], header == null ? Limits.DEFAULT_MAX_HEADER_SIZE : header.intValue());
     }
 
 }

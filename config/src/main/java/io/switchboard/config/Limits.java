@@ -8,14 +8,18 @@ package io.switchboard.config;
  * @param maxConnections       open WebSockets through this instance; default 0 (no limit)
  * @param maxConnectionsPerIp  open WebSockets per client IP; default 0 (no limit)
  * @param handshakesPerSecond  upgrade attempts per client IP per second; default 0 (no limit)
+ * @param maxHeaderSize        largest request head (request line + headers) a client may send;
+ *                             larger ones get 400 or 431; default 16 KiB
  */
-public record Limits(int maxConnections, int maxConnectionsPerIp, int handshakesPerSecond) {
-    /** No limits. */
-    public static final Limits NONE = new Limits(0, 0, 0);
+public record Limits(int maxConnections, int maxConnectionsPerIp, int handshakesPerSecond, int maxHeaderSize) {
+    /** The default {@code max-header-size}. */
+    public static final int DEFAULT_MAX_HEADER_SIZE = 16 * 1024;
+    /** No limits (and the default header size). */
+    public static final Limits NONE = new Limits(0, 0, 0, DEFAULT_MAX_HEADER_SIZE);
 
     /** @throws IllegalArgumentException for negative values */
     public Limits {
-        if (maxConnections < 0 || maxConnectionsPerIp < 0 || handshakesPerSecond < 0) {
+        if (maxConnections < 0 || maxConnectionsPerIp < 0 || handshakesPerSecond < 0 || maxHeaderSize < 1024) {
             throw new IllegalArgumentException("limits must be >= 0");
         }
     }

@@ -15,7 +15,8 @@ class LimitsAndOriginsTest {
     void limitsDefaultToNoneAndReadEveryKey() throws ConfigException {
         assertThat(parse("", "").limits()).isEqualTo(Limits.NONE);
         assertThat(parse("", "limits: {max-connections: 10000, max-connections-per-ip: 50, handshakes-per-second: 20}\n")
-                .limits()).isEqualTo(new Limits(10000, 50, 20));
+                .limits()).isEqualTo(new Limits(10000, 50, 20, Limits.DEFAULT_MAX_HEADER_SIZE));
+        assertThat(parse("", "limits: {max-header-size: 8KiB}\n").limits().maxHeaderSize()).isEqualTo(8192);
     }
 
     @Test

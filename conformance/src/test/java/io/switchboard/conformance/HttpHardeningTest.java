@@ -39,8 +39,12 @@ class HttpHardeningTest {
 
     /** Sends raw bytes, returns the status line of the answer ("" when the connection just closed). */
     private static String statusOf(String request) throws Exception {
+        return statusOn(proxy.port(), request);
+    }
+
+    private static String statusOn(int port, String request) throws Exception {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", proxy.port()), 2000);
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             s.setSoTimeout(5000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             InputStream in = s.getInputStream();
@@ -74,6 +78,17 @@ class HttpHardeningTest {
     void oversizeHeadersAreRefused() throws Exception {
         String status = statusOf("GET /name HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n");
         assertThat(status).matches("HTTP/1.1 4(00|31).*|");
+    }
+
+    @Test
+    void theHeaderSizeLimitIsConfigurable() throws Exception {
+        try (ProxyProcess small = ProxyProcess.run("listen: 127.0.0.1:0\npools:\n  e: {backends: [" + echo.address() + "]}\n"
+                + "routes:\n  - {path: /, pool: e}\nlimits: {max-header-size: 2KiB}\n")) {
+            assertThat(statusOn(small.port(), "GET /name HTTP/1.1\r\nHost: x\r\nX-A: " + "a".repeat(1000) + "\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200");
+            assertThat(statusOn(small.port(), "GET /name HTTP/1.1\r\nHost: x\r\nX-A: " + "a".repeat(4000) + "\r\n\r\n"))
+                    .matches("HTTP/1.1 4(00|31).*|");
+        }
     }
 
     @Test

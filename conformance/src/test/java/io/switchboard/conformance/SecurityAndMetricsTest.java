@@ -137,6 +137,8 @@ class SecurityAndMetricsTest {
             HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + "/name")).build(),
                     HttpResponse.BodyHandlers.ofString());
             proxy.awaitLine(l -> l.contains(" ws ") && l.contains("closed-by=client"), java.time.Duration.ofSeconds(5));
+            // the counters move just after the response is sent; the access log line comes after them
+            proxy.awaitLine(l -> l.contains(" http ") && l.contains("path=/name"), java.time.Duration.ofSeconds(5));
             HttpResponse<String> metrics = admin(proxy, "GET", "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body())

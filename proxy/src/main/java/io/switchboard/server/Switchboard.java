@@ -76,6 +76,8 @@ public final class Switchboard implements AutoCloseable {
         Duration handshake = config.timeouts().handshake();
         Http1Config http1 = Http1Config.builder()
                 .addReceiveListener(new HandshakeDeadline(timers, handshake))
+                .maxHeadersSize(config.limits().maxHeaderSize())
+                .maxPrologueLength(Math.min(config.limits().maxHeaderSize(), 8192))
                 .build();
         Http1ConnectionSelectorConfig.Builder selector = Http1ConnectionSelector.builder().config(http1);
         for (String spelling : TunnelUpgrader.SPELLINGS) {
