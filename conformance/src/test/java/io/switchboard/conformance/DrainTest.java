@@ -103,6 +103,38 @@ class DrainTest {
         clients.forEach(RawWsClient::close);
     }
 
+    @Test
+    void aSecondSigtermSkipsThePacing() throws Exception {
+        ProxyProcess proxy = ProxyProcess.run("""
+                listen: 127.0.0.1:0
+                pools:
+                  echo: {backends: [%s]}
+                routes:
+                  - {path: /, pool: echo}
+                drain: {delay: 0s, spread: 20s, deadline: 30s}
+                """.formatted(a.address()));
+        List<RawWsClient> clients = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/hurry", Map.of());
+            up.client().readTimeout(Duration.ofSeconds(10));
+            clients.add(up.client());
+        }
+        long t0 = System.nanoTime();
+        proxy.terminate();
+        Thread.sleep(1000); // a few closes have gone out of a 20 s spread
+        proxy.terminate(); // the second signal: everything else now
+        for (RawWsClient c : clients) {
+            RawWsClient.Frame f = c.readDataOrClose();
+            assertThat(f.opcode()).isEqualTo(RawWsClient.CLOSE);
+            assertThat(f.closeCode()).isEqualTo(1012);
+            c.sendClose(1012, "");
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ms).as("all 40 closed long before the 20 s spread").isLessThan(5000L);
+        assertThat(proxy.awaitExit(Duration.ofSeconds(15))).isZero();
+        clients.forEach(RawWsClient::close);
+    }
+
     /** Echoes a counter until the proxy's Close; checks every echo arrives, in order. */
     private static Outcome echoUntilClose(RawWsClient c, long[] termAt) {
         int sent = 0;
