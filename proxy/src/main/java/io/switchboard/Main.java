@@ -38,6 +38,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // the proxy owns its logging (LogSetup): Helidon must not re-read the JUL configuration
+        // when its servers start, which would drop the access log's handlers and reset levels
+        System.setProperty("io.helidon.logging.config.disabled", "true");
         int status = run(args, System.out, System.err);
         System.exit(status);
     }
@@ -111,7 +114,6 @@ public final class Main {
         Switchboard proxy;
         try {
             proxy = Switchboard.start(config, file);
-            LogSetup.configure(); // again: Helidon's first server start re-read the JUL configuration
         } catch (RuntimeException e) {
             err.println("switchboard: cannot start on " + config.listen() + " (admin " + config.admin().listen() + "): "
                     + e.getMessage());

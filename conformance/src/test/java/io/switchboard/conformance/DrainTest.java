@@ -132,6 +132,8 @@ class DrainTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(ms).as("all 40 closed long before the 20 s spread").isLessThan(5000L);
         assertThat(proxy.awaitExit(Duration.ofSeconds(15))).isZero();
+        Thread.sleep(500);
+        assertThat(proxy.stderrText()).contains("second signal");
         clients.forEach(RawWsClient::close);
     }
 

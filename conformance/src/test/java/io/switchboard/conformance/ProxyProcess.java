@@ -216,9 +216,13 @@ public final class ProxyProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Sends SIGTERM (as Kubernetes does) without waiting. */
+    /**
+     * Sends SIGTERM (as Kubernetes does) without waiting. Through the process handle: unlike
+     * {@link Process#destroy()}, that does not also close our end of the child's output pipes, so
+     * what the proxy logs while it drains is still read.
+     */
     public void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     /** Waits for the process to exit; returns its status, or -1 if it is still running at the timeout. */

@@ -14,13 +14,17 @@ import java.util.logging.StreamHandler;
  * the access log.
  */
 public final class LogSetup {
+    // JUL holds loggers weakly: a level set on a logger nobody references is lost when it is collected
+    private static final Logger HELIDON = Logger.getLogger("io.helidon");
+    private static final Logger ACCESS = Logger.getLogger("switchboard.access");
+
     private LogSetup() {
     }
 
     /**
-     * Replaces the JUL handlers. Idempotent. Call before the first server starts (to quiet its
-     * start-up) and again after it: Helidon re-reads the JUL configuration when its first server
-     * starts, which drops handlers installed earlier.
+     * Replaces the JUL handlers. Idempotent. {@code Main} also sets
+     * {@code io.helidon.logging.config.disabled}, because Helidon otherwise re-reads the JUL
+     * configuration when its first server starts, which drops handlers installed earlier.
      */
     public static void configure() {
         Logger root = Logger.getLogger("");
@@ -35,7 +39,7 @@ public final class LogSetup {
         root.addHandler(err);
         root.setLevel(Level.INFO);
 
-        Logger access = Logger.getLogger("switchboard.access");
+        Logger access = ACCESS;
         for (Handler h : access.getHandlers()) {
             access.removeHandler(h);
         }
@@ -49,7 +53,7 @@ public final class LogSetup {
         access.addHandler(out);
         access.setUseParentHandlers(false);
         // Helidon logs a feature banner and every connection at INFO/FINE; keep its warnings only
-        Logger.getLogger("io.helidon").setLevel(Level.WARNING);
+        HELIDON.setLevel(Level.WARNING);
     }
 
     /** Access log lines: an ISO-8601 UTC timestamp and the line, nothing else (easy to parse). */
