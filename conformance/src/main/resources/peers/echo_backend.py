@@ -1,8 +1,7 @@
-"""A plain, strictly conformant echo server behind the peers in PeersMain's run.
-
-A copy of the gate's test resource autobahn/echo_backend.py (test resources are not in the
-jar that `./switchboard conformance-peers` runs). PeersMain writes it into its work directory and runs it
-as: /usr/bin/python3 -u echo_backend.py
+"""A plain, strictly conformant echo server: the reference behind the CI gate (AutobahnGateTest)
+and behind the peers in `./switchboard conformance-peers`. It lives in the main resources so the
+jar carries it; PeersMain writes it into its work directory. Run as:
+/usr/bin/python3 -u echo_backend.py
 
 Python websockets (Debian python3-websockets), listening on 127.0.0.1 and an ephemeral port; it
 prints "ready PORT" once it listens. It echoes every message unchanged, of any size, and does

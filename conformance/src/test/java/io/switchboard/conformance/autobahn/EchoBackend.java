@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gate's reference server: {@code autobahn/echo_backend.py} (Python websockets, not written
+ * The gate's reference server: {@code peers/echo_backend.py} (the same script conformance-peers runs) (Python websockets, not written
  * here) run by {@code /usr/bin/python3}, echoing every message of any size on 127.0.0.1.
  */
 final class EchoBackend implements AutoCloseable {
@@ -29,7 +29,7 @@ final class EchoBackend implements AutoCloseable {
     static EchoBackend start() throws IOException {
         Path script;
         try {
-            script = Path.of(EchoBackend.class.getResource("/autobahn/echo_backend.py").toURI());
+            script = Path.of(EchoBackend.class.getResource("/peers/echo_backend.py").toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
