@@ -3,7 +3,6 @@ package io.switchboard.conformance.autobahn;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +57,9 @@ public final class ConformanceMain {
                         usage();
                         return 0;
                     }
-                    case "--agent" -> pendingAgent = value(args, ++i, a);
+                    case "--agent" -> pendingAgent = CliArgs.value(args, ++i, a);
                     case "--url" -> {
-                        URI url = URI.create(value(args, ++i, a));
+                        URI url = URI.create(CliArgs.value(args, ++i, a));
                         if (!"ws".equals(url.getScheme()) && !"wss".equals(url.getScheme())) {
                             throw new IllegalArgumentException("--url must be ws:// or wss://, got " + url);
                         }
@@ -70,13 +69,13 @@ public final class ConformanceMain {
                         }
                         pendingAgent = null;
                     }
-                    case "--cases" -> include.addAll(split(value(args, ++i, a)));
+                    case "--cases" -> include.addAll(CliArgs.split(CliArgs.value(args, ++i, a)));
                     case "--exclude" -> {
-                        exclude.addAll(split(value(args, ++i, a)));
+                        exclude.addAll(CliArgs.split(CliArgs.value(args, ++i, a)));
                         excludeGiven = true;
                     }
-                    case "--out" -> outDir = Path.of(value(args, ++i, a));
-                    case "--proxy-cases" -> proxyCases = split(value(args, ++i, a));
+                    case "--out" -> outDir = Path.of(CliArgs.value(args, ++i, a));
+                    case "--proxy-cases" -> proxyCases = CliArgs.split(CliArgs.value(args, ++i, a));
                     default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
                 }
             }
@@ -130,16 +129,7 @@ public final class ConformanceMain {
         return 0;
     }
 
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
-    }
 
-    private static List<String> split(String s) {
-        return Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
-    }
 
     private static void usage() {
         System.err.println("""

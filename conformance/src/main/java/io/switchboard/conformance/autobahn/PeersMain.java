@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,16 +66,16 @@ public final class PeersMain {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--out" -> out = Path.of(CliArgs.value(args, ++i, a));
                 case "--cases" -> {
                     if (!casesGiven) {
                         include.clear();
                         casesGiven = true;
                     }
-                    include.addAll(split(value(args, ++i, a)));
+                    include.addAll(CliArgs.split(CliArgs.value(args, ++i, a)));
                 }
-                case "--exclude" -> exclude.addAll(split(value(args, ++i, a)));
-                case "--rechecks" -> rechecks = Integer.parseInt(value(args, ++i, a));
+                case "--exclude" -> exclude.addAll(CliArgs.split(CliArgs.value(args, ++i, a)));
+                case "--rechecks" -> rechecks = Integer.parseInt(CliArgs.value(args, ++i, a));
                 case "--no-install" -> install = false;
                 case "-h", "--help" -> {
                     System.out.println("usage: conformance-peers [--out DIR] [--cases 1.*,2.*] [--exclude LIST] [--rechecks N] [--no-install]");
@@ -223,14 +222,5 @@ public final class PeersMain {
         }
     }
 
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
-    }
 
-    private static List<String> split(String s) {
-        return Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
-    }
 }

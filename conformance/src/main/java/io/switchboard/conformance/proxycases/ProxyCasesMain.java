@@ -1,12 +1,13 @@
 package io.switchboard.conformance.proxycases;
 
-import io.switchboard.conformance.autobahn.CaseResult;
-import io.switchboard.conformance.autobahn.Reports;
-import io.switchboard.conformance.autobahn.Verdicts;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+
+import io.switchboard.conformance.autobahn.CaseResult;
+import io.switchboard.conformance.autobahn.CliArgs;
+import io.switchboard.conformance.autobahn.Reports;
+import io.switchboard.conformance.autobahn.Verdicts;
 
 /**
  * The command line of the proxy behaviour catalogue:
@@ -44,10 +45,10 @@ public final class ProxyCasesMain {
                         usage();
                         return 0;
                     }
-                    case "--out" -> out = Path.of(value(args, ++i, a));
-                    case "--cases" -> include.addAll(split(value(args, ++i, a)));
-                    case "--exclude" -> exclude.addAll(split(value(args, ++i, a)));
-                    case "--agent" -> agent = value(args, ++i, a);
+                    case "--out" -> out = Path.of(CliArgs.value(args, ++i, a));
+                    case "--cases" -> include.addAll(CliArgs.split(CliArgs.value(args, ++i, a)));
+                    case "--exclude" -> exclude.addAll(CliArgs.split(CliArgs.value(args, ++i, a)));
+                    case "--agent" -> agent = CliArgs.value(args, ++i, a);
                     default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
                 }
             }
@@ -84,16 +85,7 @@ public final class ProxyCasesMain {
                 r.outcome().durationMillis(), Verdicts.isFailing(r.verdict().behavior()) ? r.verdict().result() : "");
     }
 
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
-    }
 
-    private static List<String> split(String s) {
-        return Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
-    }
 
     private static void usage() {
         System.err.println("""
