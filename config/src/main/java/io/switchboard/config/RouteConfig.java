@@ -23,9 +23,10 @@ import java.util.Optional;
  *                  with the route's own {@code websocket} keys applied over it
  * @param origins   allowed {@code Origin} values for WebSocket upgrades (exact, case-insensitive,
  *                  e.g. {@code https://app.example.com}); empty = any origin (the default)
+ * @param deflate   permessage-deflate per leg, terminate mode only; default {@link DeflateConfig#OFF}
  */
 public record RouteConfig(int index, Optional<String> host, String path, String pool, Mode mode,
-                          WebSocketPolicy websocket, List<String> origins) {
+                          WebSocketPolicy websocket, List<String> origins, DeflateConfig deflate) {
     /** @throws IllegalArgumentException if index is negative, path lacks its '/' or pool is blank */
     public RouteConfig {
         Objects.requireNonNull(host, "host");
@@ -33,6 +34,7 @@ public record RouteConfig(int index, Optional<String> host, String path, String 
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(websocket, "websocket");
+        Objects.requireNonNull(deflate, "deflate");
         origins = origins.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
         if (index < 0) {
             throw new IllegalArgumentException("index must be >= 0; got " + index);
@@ -56,7 +58,7 @@ public record RouteConfig(int index, Optional<String> host, String path, String 
 
     /** A route with the default WebSocket policy. */
     public RouteConfig(int index, Optional<String> host, String path, String pool, Mode mode) {
-        this(index, host, path, pool, mode, WebSocketPolicy.DEFAULTS, List.of());
+        this(index, host, path, pool, mode, WebSocketPolicy.DEFAULTS, List.of(), DeflateConfig.OFF);
     }
 
     /**

@@ -11,7 +11,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** Reads the {@code routes} section. Package-private: {@link ConfigLoader} is the entry point. */
 final class RoutesParser {
-    static final List<String> ROUTE_KEYS = List.of("path", "host", "pool", "mode", "websocket", "origins");
+    static final List<String> ROUTE_KEYS = List.of("path", "host", "pool", "mode", "websocket", "origins",
+            "deflate");
+    static final List<String> DEFLATE_KEYS = List.of("client", "backend", "context-takeover", "level", "min-size");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_.-]+|\\[[0-9A-Fa-f:.%]+]");
     private static final Pattern ORIGIN = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^/\\s]+");
     private static final Pattern HOST_WITH_PORT = Pattern.compile("([A-Za-z0-9_.-]+|\\[[0-9A-Fa-f:.%]+]):\\d+");
@@ -72,10 +74,11 @@ final class RoutesParser {
         Mode mode = modeNode == null ? Mode.TUNNEL : mode(modeNode, map.join("mode"));
         WebSocketPolicy policy = WebSocketParser.parse(map.get("websocket"), map.join("websocket"), websocket, problems);
         List<String> origins = origins(map.get("origins"), map.join("origins"));
+        DeflateConfig deflate = deflate(map.get("deflate"), map.join("deflate"), mode);
         if (problems.count() > before) {
             return null;
         }
-        return new RouteConfig(index, Optional.ofNullable(host), path, pool, mode, policy, origins);
+        return new RouteConfig(index, Optional.ofNullable(host), path, pool, mode, policy, origins, deflate);
     }
 
     private String path(Node node, String at) {
@@ -138,6 +141,40 @@ final class RoutesParser {
             }
         }
         return origins;
+    }
+
+    /** The route's permessage-deflate settings; only a terminate route negotiates extensions itself. */
+    private DeflateConfig deflate(Node node, String at, Mode mode) {
+        DeflateConfig d = DeflateConfig.OFF;
+        if (node == null || Values.isNull(node)) {
+            return d;
+        }
+        YamlMap map = YamlMap.of(node, at, "a mapping like {client: true, backend: false}", DEFLATE_KEYS, problems);
+        if (map == null) {
+            return d;
+        }
+        if (mode == Mode.TUNNEL) {
+            problems.add(node, at, "deflate needs 'mode: terminate': a tunnel leaves extensions to the client and "
+                    + "the backend, which negotiate them end to end");
+            return d;
+        }
+        Boolean client = flag(map, "client", d.client());
+        Boolean backend = flag(map, "backend", d.backend());
+        Boolean takeover = flag(map, "context-takeover", d.contextTakeover());
+        Node levelNode = map.get("level");
+        Integer level = levelNode == null ? Integer.valueOf(d.level()) : Values.integer(levelNode, map.join("level"), 1, 9, problems);
+        Node minNode = map.get("min-size");
+        Long min = minNode == null ? Long.valueOf(d.minSize())
+                : Values.convert(minNode, map.join("min-size"), "a size like 64B or 1KiB", Sizes::parse, problems);
+        if (client == null || backend == null || takeover == null || level == null || min == null) {
+            return d;
+        }
+        return new DeflateConfig(client, backend, takeover, level, min);
+    }
+
+    private Boolean flag(YamlMap map, String key, boolean base) {
+        Node node = map.get(key);
+        return node == null ? Boolean.valueOf(base) : Values.flag(node, map.join(key), problems);
     }
 
     private Mode mode(Node node, String at) {

@@ -71,6 +71,22 @@ final class Values {
         }
     }
 
+    /** A yes/no switch: {@code true}, {@code false}, or YAML 1.1's {@code on}, {@code off}, {@code yes}, {@code no}. */
+    static Boolean flag(Node node, String path, Problems problems) {
+        String s = text(node, path, "true or false", problems);
+        if (s == null) {
+            return null;
+        }
+        return switch (s) {
+            case "true", "on", "yes" -> Boolean.TRUE;
+            case "false", "off", "no" -> Boolean.FALSE;
+            default -> {
+                problems.add(node, path, "expected true or false; got '" + s + "'");
+                yield null;
+            }
+        };
+    }
+
     /** A whole number in {@code min..max}. */
     static Integer integer(Node node, String path, int min, int max, Problems problems) {
         String expected = "a whole number from " + min + " to " + max;

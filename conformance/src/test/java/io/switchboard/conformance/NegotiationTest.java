@@ -2,17 +2,13 @@ package io.switchboard.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,7 +118,7 @@ class NegotiationTest {
             assertThat(up.head().status()).isEqualTo(101);
             assertThat(up.head().header("Sec-WebSocket-Extensions")).startsWith("permessage-deflate");
             String text = "squeeze ".repeat(2000);
-            byte[] compressed = deflate(text.getBytes(StandardCharsets.UTF_8));
+            byte[] compressed = PmdBytes.deflate(text.getBytes(StandardCharsets.UTF_8));
             byte[] frame = RawWsClient.frame(true, RawWsClient.TEXT, compressed, true);
             frame[0] |= 0x40; // RSV1: this message is compressed
             up.client().write(frame);
@@ -130,7 +126,7 @@ class NegotiationTest {
             assertThat(echo.opcode()).isEqualTo(RawWsClient.TEXT);
             assertThat(echo.rsv()).as("RSV bits of the echo").isEqualTo(0x40);
             assertThat(echo.payload().length).as("compressed size").isLessThan(text.length() / 10);
-            assertThat(new String(inflate(echo.payload()), StandardCharsets.UTF_8)).isEqualTo(text);
+            assertThat(new String(PmdBytes.inflate(echo.payload()), StandardCharsets.UTF_8)).isEqualTo(text);
         }
     }
 
@@ -150,7 +146,8 @@ class NegotiationTest {
         return m.find() ? m.group(1) : null;
     }
 
-    private static Map<String, String> runPythonClient(String uri) throws Exception {
+    /** Runs ws_deflate_client.py against {@code uri}; its "key=value" findings. */
+    static Map<String, String> runPythonClient(String uri) throws Exception {
         Process p = new ProcessBuilder(PythonWsBackend.PYTHON, "-u",
                 PythonWsBackend.resource("ws_deflate_client.py").toString(), uri).start();
         OutputLines out = new OutputLines("python client stdout", p.getInputStream());
@@ -172,42 +169,5 @@ class NegotiationTest {
             }
         }
         return result;
-    }
-
-    /** permessage-deflate compression of one message (RFC 7692 §7.2.1): raw DEFLATE, sync flush, tail removed. */
-    private static byte[] deflate(byte[] data) {
-        Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        d.setInput(data);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        int n;
-        do {
-            n = d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
-            out.write(buf, 0, n);
-        } while (n == buf.length);
-        d.end();
-        byte[] all = out.toByteArray();
-        return Arrays.copyOf(all, all.length - 4); // drop 00 00 FF FF
-    }
-
-    /** The inverse of {@link #deflate}: the tail appended back, raw INFLATE. */
-    private static byte[] inflate(byte[] data) throws DataFormatException {
-        Inflater i = new Inflater(true);
-        byte[] withTail = Arrays.copyOf(data, data.length + 4);
-        withTail[data.length + 2] = (byte) 0xff;
-        withTail[data.length + 3] = (byte) 0xff;
-        i.setInput(withTail);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        while (true) {
-            int n = i.inflate(buf);
-            if (n > 0) {
-                out.write(buf, 0, n);
-            } else if (i.needsInput() || i.finished() || i.needsDictionary()) {
-                break;
-            }
-        }
-        i.end();
-        return out.toByteArray();
     }
 }

@@ -8,6 +8,7 @@ import io.switchboard.ws.CloseCodes;
 import io.switchboard.ws.FrameHeader;
 import io.switchboard.ws.FrameHeaders;
 import io.switchboard.ws.Masking;
+import io.switchboard.ws.MessageInflater;
 import io.switchboard.ws.Opcode;
 import io.switchboard.ws.Utf8Validator;
 
@@ -23,8 +24,15 @@ import io.switchboard.ws.Utf8Validator;
  * <p>UTF-8 is checked incrementally and fails fast: the chunk holding the first invalid byte is
  * not relayed, and the sender gets 1007 at once (text split inside a character across fragments
  * is fine). Not thread-safe: one per direction, used by the thread reading that direction.
+ *
+ * <p>permessage-deflate (RFC 7692) is per leg: a message compressed by the reading leg (RSV1 on
+ * its first frame) is inflated as it arrives, and a message toward a leg that agreed to deflate
+ * may be compressed; either way its bytes change, so a {@link MessageFramer} builds new frames
+ * for it. Size limits and UTF-8 apply to the inflated bytes, so a small compressed frame cannot
+ * smuggle in a huge or invalid message. Other messages keep their incoming framing.
  */
 final class TerminateRelay implements TunnelConnection.Relay {
+    private static final int RSV1 = 4;
     private final TunnelConnection connection;
     private final Leg from;
     private final Leg to;
@@ -44,13 +52,28 @@ final class TerminateRelay implements TunnelConnection.Relay {
     private boolean failed;
     private long bytesSeen;
     private long framesSeen;
+    private final MessageInflater inflater;
+    private final MessageFramer framer;
+    private boolean compressedIn;  // the current message came compressed (RSV1)
+    private boolean reframed;      // the current message goes through the framer
 
-    TerminateRelay(TunnelConnection connection, Leg from, Leg to, long maxFrameSize, long maxMessageSize) {
+    TerminateRelay(TunnelConnection connection, Leg from, Leg to, long maxFrameSize, long maxMessageSize,
+                   TerminateHandshake handshake) {
         this.connection = connection;
         this.from = from;
         this.to = to;
         this.maxFrameSize = maxFrameSize;
         this.maxMessageSize = maxMessageSize;
+        this.inflater = handshake.inflater(from.side);
+        this.framer = new MessageFramer(to, handshake.deflater(to.side));
+    }
+
+    @Override
+    public void release() {
+        if (inflater != null) {
+            inflater.release();
+        }
+        framer.release();
     }
 
     @Override
@@ -100,7 +123,10 @@ final class TerminateRelay implements TunnelConnection.Relay {
     }
 
     private void begin(FrameHeader h) {
-        String violation = FrameHeaders.violation(h, from.side == Side.DOWNSTREAM, 0);
+        String violation = FrameHeaders.violation(h, from.side == Side.DOWNSTREAM, inflater == null ? 0 : RSV1);
+        if (violation == null && (h.rsv() & RSV1) != 0 && (Opcode.isControl(h.opcode()) || h.opcode() == Opcode.CONTINUATION)) {
+            violation = "RSV1 on a " + Opcode.name(h.opcode()) + " frame"; // RFC 7692 §6.1: only a message's first frame
+        }
         if (violation == null && Opcode.isControl(h.opcode()) && h.opcode() != Opcode.CLOSE
                 && h.opcode() != Opcode.PING && h.opcode() != Opcode.PONG) {
             violation = "reserved control opcode";
@@ -140,6 +166,9 @@ final class TerminateRelay implements TunnelConnection.Relay {
         if (maxFrameSize > 0 && h.payloadLength() > maxFrameSize) {
             return true;
         }
+        if ((h.rsv() & RSV1) != 0 || h.opcode() == Opcode.CONTINUATION && compressedIn) {
+            return false; // the inflated size is what counts, checked as it is produced
+        }
         long total = h.opcode() == Opcode.CONTINUATION ? messageSize + h.payloadLength() : h.payloadLength();
         return maxMessageSize > 0 && total > maxMessageSize;
     }
@@ -150,6 +179,15 @@ final class TerminateRelay implements TunnelConnection.Relay {
             textMessage = h.opcode() == Opcode.TEXT;
             messageSize = 0;
             utf8.reset();
+            compressedIn = (h.rsv() & RSV1) != 0;
+            reframed = compressedIn || framer.mayCompress()
+                    && framer.begin(h.opcode(), h.fin() ? h.payloadLength() : -1);
+            if (compressedIn) {
+                framer.begin(h.opcode(), -1);
+            }
+        }
+        if (reframed) {
+            return; // the framer writes headers of its own
         }
         messageSize += h.payloadLength();
         boolean mask = to.masks();
@@ -178,6 +216,12 @@ final class TerminateRelay implements TunnelConnection.Relay {
             return;
         }
         boolean last = payloadSeen + n == frame.payloadLength();
+        if (reframed) {
+            payloadSeen += n;
+            connection.markData();
+            inflate(b, pos, n);
+            return;
+        }
         if (textMessage && (!utf8.feed(b, pos, n) || last && frame.fin() && !utf8.isComplete())) {
             // fail fast: nothing of this chunk (nor an unwritten header) reaches the other leg
             fail(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
@@ -205,9 +249,69 @@ final class TerminateRelay implements TunnelConnection.Relay {
             control(h.opcode(), payload);
             return;
         }
-        if (h.fin()) {
+        if (reframed) {
+            endReframed(h.fin());
+        } else if (h.fin()) {
             inMessage = false; // completeness of text was checked with the last payload bytes
         }
+    }
+
+    /** Payload bytes of a reframed message: inflated first if they came compressed. */
+    private void inflate(byte[] b, int pos, int n) {
+        if (!compressedIn) {
+            plain(b, pos, n);
+            return;
+        }
+        try {
+            inflater.feed(b, pos, n, this::plain);
+        } catch (java.util.zip.DataFormatException e) {
+            // RFC 7692 §7.2.2 only says "fail the connection"; 1007 says the payload was bad, as for UTF-8
+            fail(CloseCodes.INVALID_PAYLOAD, "invalid deflate data: " + e.getMessage());
+        }
+    }
+
+    /** Message bytes as the application sees them: checked against the limits, then framed. */
+    private boolean plain(byte[] b, int off, int len) {
+        if (failed) {
+            return false;
+        }
+        messageSize += len;
+        if (maxMessageSize > 0 && messageSize > maxMessageSize) {
+            fail(CloseCodes.TOO_BIG, "message too big");
+            return false;
+        }
+        if (textMessage && !utf8.feed(b, off, len)) {
+            fail(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
+            return false;
+        }
+        framer.data(b, off, len);
+        return true;
+    }
+
+    private void endReframed(boolean fin) {
+        if (!fin) {
+            framer.fragmentEnded();
+            return;
+        }
+        if (compressedIn) {
+            try {
+                inflater.finish(this::plain);
+            } catch (java.util.zip.DataFormatException e) {
+                fail(CloseCodes.INVALID_PAYLOAD, "invalid deflate data: " + e.getMessage());
+            }
+        }
+        if (failed) {
+            return;
+        }
+        if (textMessage && !utf8.isComplete()) {
+            fail(CloseCodes.INVALID_PAYLOAD, "text message ends inside a UTF-8 character");
+            return;
+        }
+        connection.markData();
+        framer.end();
+        inMessage = false;
+        reframed = false;
+        compressedIn = false;
     }
 
     private void control(int opcode, byte[] payload) {

@@ -86,6 +86,10 @@ final class TunnelConnection implements ServerConnection, Drainable {
 
         /** Frames completed so far. */
         long framesSeen();
+
+        /** Gives back what the relay borrowed (zlib streams); called once both directions ended. */
+        default void release() {
+        }
     }
 
     /** Where a tunnel was placed: route, pool, backend and sticky key (drains and reloads select by these). */
@@ -94,7 +98,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
 
     TunnelConnection(ConnectionContext ctx, UpstreamDialer.Upgraded up, TunnelServices services,
                      Duration closeTimeout, WebSocketPolicy policy, Placement placement, AutoCloseable admission,
-                     boolean terminate, AccessLog.Line logPrefix) throws IOException {
+                     TerminateHandshake terminate, AccessLog.Line logPrefix) throws IOException {
         long now = System.nanoTime();
         this.ctx = ctx;
         this.backendSocket = up.socket();
@@ -114,10 +118,11 @@ final class TunnelConnection implements ServerConnection, Drainable {
                 new FrameScanner(), policy.upstream(), now, rtt -> metrics.pingRtt("upstream", rtt));
         this.liveness = new Liveness(timers, this, policy, now);
         this.lastData = now;
-        this.downstream = terminate
-                ? new TerminateRelay(this, client, backend, policy.maxFrameSize(), policy.maxMessageSize())
+        this.downstream = terminate != null
+                ? new TerminateRelay(this, client, backend, policy.maxFrameSize(), policy.maxMessageSize(), terminate)
                 : new TunnelRelay(this, client, backend);
-        this.upstream = terminate ? new TerminateRelay(this, backend, client, 0, 0) : new TunnelRelay(this, backend, client);
+        this.upstream = terminate != null ? new TerminateRelay(this, backend, client, 0, 0, terminate)
+                : new TunnelRelay(this, backend, client);
     }
 
     @Override
@@ -134,6 +139,8 @@ final class TunnelConnection implements ServerConnection, Drainable {
             finish();
         }
         finish();
+        downstream.release();
+        upstream.release();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         metrics.closed(placement.route(), downstream.bytesSeen(), downstream.framesSeen(), upstream.bytesSeen(),
                 upstream.framesSeen(),

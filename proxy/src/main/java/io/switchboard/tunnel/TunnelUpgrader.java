@@ -42,6 +42,8 @@ public final class TunnelUpgrader implements Http1Upgrader {
     public static final HeaderName SEC_WEBSOCKET_KEY = HeaderNames.create("Sec-WebSocket-Key");
     /** {@code Sec-WebSocket-Version} (RFC 6455 §11.3.5). */
     public static final HeaderName SEC_WEBSOCKET_VERSION = HeaderNames.create("Sec-WebSocket-Version");
+    /** {@code Sec-WebSocket-Extensions} (RFC 6455 §11.3.2). */
+    public static final HeaderName SEC_WEBSOCKET_EXTENSIONS = HeaderNames.create("Sec-WebSocket-Extensions");
 
     private final Supplier<Routes> routes;
     private final TunnelServices services;
@@ -93,8 +95,8 @@ public final class TunnelUpgrader implements Http1Upgrader {
         }
         String key = target.stickyKey(request);
         boolean terminate = target.route().mode() == Mode.TERMINATE;
-        String backendKey = terminate ? Handshake.newKey() : null;
-        byte[] head = UpstreamRequest.head(request, headers, ctx.isSecure(), backendKey);
+        TerminateHandshake handshake = terminate ? new TerminateHandshake(target.route().deflate()) : null;
+        byte[] head = UpstreamRequest.head(request, headers, ctx.isSecure(), handshake);
         Timeouts timeouts = table.config().timeouts();
         UpstreamDialer.Outcome outcome = new UpstreamDialer(timeouts).dial(target, key, head);
         AccessLog.Line prefix = AccessLog.line("ws").add("client", request.clientIp()).add("path", request.path())
@@ -107,44 +109,29 @@ public final class TunnelUpgrader implements Http1Upgrader {
                     : f.status() == 504 ? "upstream_timeout" : "upstream_unreachable", f.reason(), "");
             case UpstreamDialer.Answered a -> relayRefusal(ctx, a, prefix);
             case UpstreamDialer.Upgraded u -> {
-                String clientHead = terminate ? terminatedHandshake(u, backendKey, headers) : "";
+                String clientHead = terminate ? handshake.clientResponse(u, headers).orElse(null) : "";
                 if (clientHead == null) {
                     ticket.close();
                     u.lease().close();
                     UpstreamDialer.closeQuietly(u.socket());
                     yield refuse(ctx, request, 502, "upstream_handshake", "backend " + u.backend().id()
-                            + " answered the upgrade with a wrong Sec-WebSocket-Accept or an extension not offered", "");
+                            + " answered the upgrade with a wrong Sec-WebSocket-Accept or extensions not as offered", "");
                 }
                 yield open(ctx, u, timeouts, target.route().websocket(),
                         new TunnelConnection.Placement(target.route().path(), target.pool().name(), u.backend().id(), key),
-                        ticket, terminate, terminate ? clientHead.getBytes(StandardCharsets.ISO_8859_1) : u.head().raw(),
+                        ticket, handshake, terminate ? clientHead.getBytes(StandardCharsets.ISO_8859_1) : u.head().raw(),
                         prefix.add("mode", target.route().mode().yamlName()).add("backend", u.backend().id()));
             }
         };
     }
 
-    /**
-     * Terminate mode: checks the backend's 101 against the proxy's own key (RFC 6455 §4.1: a client
-     * must fail a wrong accept or an extension it did not offer) and builds the client's 101 with
-     * the client's accept and the backend's choice of subprotocol. Null when the backend's is wrong.
-     */
-    private static String terminatedHandshake(UpstreamDialer.Upgraded up, String backendKey, WritableHeaders<?> headers) {
-        if (!Handshake.acceptKey(backendKey).equals(up.head().header("Sec-WebSocket-Accept"))
-                || up.head().header("Sec-WebSocket-Extensions") != null) {
-            return null;
-        }
-        String protocol = up.head().header("Sec-WebSocket-Protocol");
-        return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Accept: " + Handshake.acceptKey(headers.first(SEC_WEBSOCKET_KEY).orElse("")) + "\r\n"
-                + (protocol == null ? "" : "Sec-WebSocket-Protocol: " + protocol + "\r\n") + "\r\n";
-    }
-
     private ServerConnection open(ConnectionContext ctx, UpstreamDialer.Upgraded up, Timeouts timeouts,
                                   WebSocketPolicy policy, TunnelConnection.Placement placement,
-                                  Admission.Ticket ticket, boolean terminate, byte[] clientHead, AccessLog.Line prefix) {
+                                  Admission.Ticket ticket, TerminateHandshake handshake, byte[] clientHead,
+                                  AccessLog.Line prefix) {
         try {
             TunnelConnection tunnel = new TunnelConnection(ctx, up, services, timeouts.close(), policy, placement,
-                    ticket, terminate, prefix);
+                    ticket, handshake, prefix);
             services.metrics().upgrade(101, "ok");
             // tunnel: the backend's 101 verbatim (subprotocol and extensions as it chose them);
             // terminate: the proxy's own 101

@@ -19,10 +19,10 @@ final class UpstreamRequest {
     }
 
     /**
-     * @param backendKey null for tunnel mode (the client's key and extension offers pass through);
-     *                   in terminate mode the proxy's own key, and no extensions are offered
+     * @param terminate null for tunnel mode (the client's key and extension offers pass through);
+     *                  in terminate mode the proxy's own key and its own extension offer
      */
-    static byte[] head(RequestInfo request, Headers headers, boolean secure, String backendKey) {
+    static byte[] head(RequestInfo request, Headers headers, boolean secure, TerminateHandshake terminate) {
         StringBuilder sb = new StringBuilder(512);
         sb.append("GET ").append(request.path());
         if (!request.rawQuery().isEmpty()) {
@@ -31,13 +31,16 @@ final class UpstreamRequest {
         sb.append(" HTTP/1.1\r\n");
         for (Header h : ForwardedHeaders.endToEnd(headers)) {
             String lower = h.name().toLowerCase(java.util.Locale.ROOT);
-            if (backendKey != null && (lower.equals("sec-websocket-key") || lower.equals("sec-websocket-extensions"))) {
+            if (terminate != null && (lower.equals("sec-websocket-key") || lower.equals("sec-websocket-extensions"))) {
                 continue; // terminate mode: each leg negotiates its own handshake
             }
             sb.append(h.name()).append(": ").append(String.join(", ", h.allValues())).append("\r\n");
         }
-        if (backendKey != null) {
-            sb.append("Sec-WebSocket-Key: ").append(backendKey).append("\r\n");
+        if (terminate != null) {
+            sb.append("Sec-WebSocket-Key: ").append(terminate.backendKey()).append("\r\n");
+            if (terminate.backendOffer() != null) {
+                sb.append("Sec-WebSocket-Extensions: ").append(terminate.backendOffer()).append("\r\n");
+            }
         }
         sb.append("Upgrade: websocket\r\n");
         sb.append("Connection: Upgrade\r\n");
