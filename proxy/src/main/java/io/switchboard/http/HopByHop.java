@@ -27,8 +27,17 @@ public final class HopByHop {
      * @return the fixed list plus every token of the {@code Connection} header
      */
     public static Set<String> names(Headers headers) {
+        return names(headers.values(HeaderNames.CONNECTION));
+    }
+
+    /**
+     * As {@link #names(Headers)}, from the values of the {@code Connection} header alone.
+     *
+     * @param connectionValues every {@code Connection} header value (may be empty)
+     */
+    public static Set<String> names(Iterable<String> connectionValues) {
         Set<String> names = new HashSet<>(ALWAYS);
-        for (String value : headers.values(HeaderNames.CONNECTION)) {
+        for (String value : connectionValues) {
             for (String token : value.split(",")) {
                 String t = token.trim().toLowerCase(Locale.ROOT);
                 if (!t.isEmpty()) {

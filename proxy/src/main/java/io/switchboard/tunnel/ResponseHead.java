@@ -68,6 +68,12 @@ record ResponseHead(byte[] raw, int status, byte[] leftover) {
         }
     }
 
+    /** The header lines, in order, without the status line. */
+    java.util.List<String> headerLines() {
+        String[] lines = new String(raw, StandardCharsets.ISO_8859_1).split("\r\n");
+        return java.util.Arrays.stream(lines, 1, lines.length).filter(l -> !l.isEmpty()).toList();
+    }
+
     /** The value of a header in the head (first occurrence, case-insensitive name), or null. */
     String header(String name) {
         String prefix = name.toLowerCase(Locale.ROOT) + ":";

@@ -1,10 +1,14 @@
 package io.switchboard.tunnel;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import io.helidon.http.WritableHeaders;
 import io.switchboard.config.DeflateConfig;
+import io.switchboard.http.HopByHop;
 import io.switchboard.ws.DeflateNegotiation;
 import io.switchboard.ws.DeflateParams;
 import io.switchboard.ws.Handshake;
@@ -19,6 +23,8 @@ import io.switchboard.ws.MessageInflater;
  * backend, or the reverse, as the route's {@code deflate} section says.
  */
 final class TerminateHandshake {
+    private static final Set<String> LEG_HEADERS = Set.of("sec-websocket-accept", "sec-websocket-extensions",
+            "sec-websocket-protocol", "content-length");
     private final DeflateConfig deflate;
     private final String backendKey = Handshake.newKey();
     private final String backendOffer;
@@ -70,6 +76,7 @@ final class TerminateHandshake {
         if (protocol != null) {
             head.append("Sec-WebSocket-Protocol: ").append(protocol).append("\r\n");
         }
+        backendHeaders(up.head(), head);
         if (deflate.client()) {
             List<String> offers = clientHeaders.all(TunnelUpgrader.SEC_WEBSOCKET_EXTENSIONS, List::of);
             DeflateNegotiation.accept(offers, deflate.contextTakeover()).ifPresent(a -> {
@@ -78,6 +85,23 @@ final class TerminateHandshake {
             });
         }
         return Optional.of(head.append("\r\n").toString());
+    }
+
+    /**
+     * The backend's own headers in its 101 (a {@code Set-Cookie}, a trace id...) reach the client
+     * as in tunnel mode, except hop-by-hop ones (RFC 9110 §7.6.1) and the handshake headers that
+     * belong to the backend's leg.
+     */
+    private static void backendHeaders(ResponseHead backend101, StringBuilder head) {
+        String connection = backend101.header("Connection");
+        Set<String> skip = new HashSet<>(HopByHop.names(connection == null ? List.of() : List.of(connection)));
+        skip.addAll(LEG_HEADERS);
+        for (String line : backend101.headerLines()) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !skip.contains(line.substring(0, colon).trim().toLowerCase(Locale.ROOT))) {
+                head.append(line).append("\r\n");
+            }
+        }
     }
 
     /** The decompressor for messages read from {@code side}, or null when that leg is plain. */

@@ -155,8 +155,11 @@ final class CloseCases {
         t.check(!close.masked(), "the Close toward the client is unmasked");
         c.sendClose(code, "client agrees");
         Frame reply = Env.backendUntilClose(b, t, Env.PROMPT);
+        // terminate mode: the proxy answers the backend's Close itself, at once, with the same code
+        String expected = env.terminate() ? "" : "client agrees";
         t.check(reply != null && reply.isClose() && Integer.valueOf(code).equals(reply.closeCode())
-                && "client agrees".equals(reply.closeReason()), "the client's Close reply reached the backend exactly");
+                && expected.equals(reply.closeReason()), env.terminate() ? "the proxy answered the backend's Close with its code"
+                : "the client's Close reply reached the backend exactly");
         b.drop(); // the server closes TCP first (RFC 6455 §7.1.1)
         boolean ended = c.awaitEnd(Env.TCP_CLOSE);
         t.check(ended, "the client's TCP was closed after the closing handshake");
@@ -173,8 +176,12 @@ final class CloseCases {
                 && reason.equals(close.closeReason()) && close.masked(), "the backend got Close 4001 with the reason, masked");
         b.sendClose(4002, "backend acknowledges ✓");
         Frame reply = Env.clientUntilClose(c, t, Env.PROMPT);
-        t.check(t.judgeClose("client", reply, 4002, "backend acknowledges ✓", Env.PROMPT),
-                "the backend's Close 4002 reached the client exactly");
+        if (env.terminate()) { // the proxy answered the client's Close itself, with the client's code
+            t.check(t.judgeClose("client", reply, 4001, "", Env.PROMPT), "the proxy answered the client's Close 4001");
+        } else {
+            t.check(t.judgeClose("client", reply, 4002, "backend acknowledges ✓", Env.PROMPT),
+                    "the backend's Close 4002 reached the client exactly");
+        }
         b.drop();
         boolean ended = c.awaitEnd(Env.TCP_CLOSE);
         t.check(ended, "the client's TCP was closed after the closing handshake");

@@ -24,7 +24,10 @@ public final class Env {
     private final List<Upstream> upstreams;
     private final List<Peer> opened = Collections.synchronizedList(new ArrayList<>());
 
-    Env(Proxy proxy, String path, List<Upstream> upstreams) {
+    private final boolean terminate;
+
+    Env(Proxy proxy, String path, List<Upstream> upstreams, boolean terminate) {
+        this.terminate = terminate;
         this.proxy = proxy;
         this.path = path;
         this.upstreams = List.copyOf(upstreams);
@@ -127,7 +130,7 @@ public final class Env {
      * proxy must then close the client's TCP. Pings met on the way (heartbeats) are skipped.
      * Sets the case's close verdict; returns true when all happened.
      */
-    public static boolean clientClosesManual(Peer client, Peer backend, Trace t) throws IOException {
+    public boolean clientClosesManual(Peer client, Peer backend, Trace t) throws IOException {
         client.sendClose(1000, "done");
         Frame atBackend = backendUntilClose(backend, t, PROMPT);
         boolean relayed = atBackend != null && atBackend.isClose() && Integer.valueOf(1000).equals(atBackend.closeCode());
@@ -136,10 +139,19 @@ public final class Env {
         }
         backend.drop();
         Frame back = clientUntilClose(client, t, PROMPT);
-        boolean ok = t.judgeClose("client", back, 1000, relayed ? "bye" : null, PROMPT);
+        // terminate mode: the proxy answers each peer's Close itself, with its code and no reason
+        boolean ok = t.judgeClose("client", back, 1000, terminate ? "" : relayed ? "bye" : null, PROMPT);
         boolean ended = client.awaitEnd(TCP_CLOSE);
         t.clean(relayed && ok && ended);
         return relayed && ok && ended;
+    }
+
+    /**
+     * Whether the routes are in terminate mode: each leg's close handshake and ping answers are
+     * then the proxy's own, so what one peer sends reaches the other as a new frame, not a relay.
+     */
+    public boolean terminate() {
+        return terminate;
     }
 
     /** Closes every client connection the case opened. */

@@ -44,10 +44,25 @@ final class HeartbeatCases {
                         + "upstream: off}}"), byClient(1000), (env, t) -> streamWhilePinged(env, t, 3, 3000, 50, 5)));
         String both = "{heartbeat: {interval: 200ms, timeout: 3s}}";
         out.add(new ProxyCase("p.6.4", "Client's own ping (heartbeats on) reaches the backend, which answers it: the pong reaches "
-                + "the client once, and only after the backend sent it", Fixture.of(() -> Backend.manual("client-ping"))
-                .websocket(both), byClient(1000), HeartbeatCases::clientPing));
-        out.add(new ProxyCase("p.6.5", "Backend's own ping (heartbeats on) reaches the client, and the client's pong reaches the backend",
-                Fixture.of(() -> Backend.manual("backend-ping")).websocket(both), byClient(1000), HeartbeatCases::backendPing));
+                + "the client once, and only after the backend sent it (terminate mode: the proxy answers it and the backend "
+                + "never sees it)", Fixture.of(() -> Backend.manual("client-ping")).websocket(both), byClient(1000),
+                (env, t) -> {
+                    if (env.terminate()) {
+                        pingAnsweredByProxy(env, t, true);
+                    } else {
+                        clientPing(env, t);
+                    }
+                }));
+        out.add(new ProxyCase("p.6.5", "Backend's own ping (heartbeats on) reaches the client, and the client's pong reaches the backend "
+                + "(terminate mode: the proxy answers it and the client never sees it)",
+                Fixture.of(() -> Backend.manual("backend-ping")).websocket(both), byClient(1000),
+                (env, t) -> {
+                    if (env.terminate()) {
+                        pingAnsweredByProxy(env, t, false);
+                    } else {
+                        backendPing(env, t);
+                    }
+                }));
         out.add(new ProxyCase("p.6.6", "Two silent but answering peers (heartbeat 200ms): each gets the proxy's pings (masked "
                 + "toward the backend), their pongs are consumed by the proxy, and the tunnel stays open",
                 Fixture.of(() -> Backend.manual("proxy-pings")).websocket(both), byClient(1000), HeartbeatCases::proxyPings));
@@ -152,7 +167,7 @@ final class HeartbeatCases {
                 message.length, got.size());
         // with several fragments the pings fit between them; a single frame has no "between" (§5.4)
         t.check(fragments == 1 || pings > 0, "the proxy pinged the client while the message streamed");
-        t.check(Env.clientClosesManual(c, b, t), "the connection was still alive for a normal closing handshake");
+        t.check(env.clientClosesManual(c, b, t), "the connection was still alive for a normal closing handshake");
     }
 
     private static void trickle(Peer b, byte[] message, int fragments, int chunk, int pauseMs, Trace t) {
@@ -206,7 +221,7 @@ final class HeartbeatCases {
                 pongs.size());
         t.check(pongs.size() == 1 && pongSentAt[0] != 0 && pongs.get(0).atNanos() >= pongSentAt[0],
                 "the pong came from the backend (after it sent it), not from the proxy");
-        t.check(Env.clientClosesManual(c, b, t), "the closing handshake completed");
+        t.check(env.clientClosesManual(c, b, t), "the closing handshake completed");
     }
 
     /** Backend side of p.6.4: answers every ping; the client's after 100 ms, so a proxy reply would show. */
@@ -254,7 +269,33 @@ final class HeartbeatCases {
         t.backend(b, pong);
         t.check(pong != null && !pong.isEnd() && pong.masked() && Arrays.equals(pong.payload(), payload),
                 "the client's pong reached the backend, masked, with the payload");
-        t.check(Env.clientClosesManual(c, b, t), "the closing handshake completed");
+        t.check(env.clientClosesManual(c, b, t), "the closing handshake completed");
+    }
+
+    /**
+     * Terminate mode (p.6.4, p.6.5): the proxy is the endpoint, so a peer's ping is answered on its
+     * own leg (RFC 6455 §5.5.2) with the same payload and is not relayed to the other peer.
+     */
+    private static void pingAnsweredByProxy(Env env, Trace t, boolean fromClient) throws Exception {
+        Peer c = env.open(t, "");
+        Peer b = env.accepted(t, 0);
+        Peer pinger = fromClient ? c : b;
+        Peer other = fromClient ? b : c;
+        byte[] payload = (fromClient ? "client ping 42" : "backend ping 7").getBytes(StandardCharsets.UTF_8);
+        pinger.send(Opcode.PING, true, payload);
+        t.log("%s -> ping '%s'", fromClient ? "client " : "backend", new String(payload, StandardCharsets.UTF_8));
+        Frame pong = pinger.readUntil(f -> f.opcode() == Opcode.PONG, Env.PROMPT, f -> answerHeartbeat(pinger, f, t));
+        if (fromClient) {
+            t.client(pong);
+        } else {
+            t.backend(b, pong);
+        }
+        t.check(pong != null && !pong.isEnd() && Arrays.equals(pong.payload(), payload) && pong.masked() == !fromClient,
+                "the proxy answered the ping on the same leg with its payload (%s)", fromClient ? "unmasked" : "masked");
+        Frame relayed = other.readUntil(f -> f.opcode() == Opcode.PING && Arrays.equals(f.payload(), payload),
+                Duration.ofMillis(500), f -> answerHeartbeat(other, f, t));
+        t.check(relayed == null || relayed.isEnd(), "the other peer never saw that ping");
+        t.check(env.clientClosesManual(c, b, t), "the closing handshake completed");
     }
 
     private static void proxyPings(Env env, Trace t) throws Exception {
@@ -275,7 +316,7 @@ final class HeartbeatCases {
         Frame got = b.read(Env.PROMPT);
         t.backend(b, got);
         t.check(got != null && "still open?".equals(got.text()), "the tunnel still carries messages");
-        t.check(Env.clientClosesManual(c, b, t), "the closing handshake completed");
+        t.check(env.clientClosesManual(c, b, t), "the closing handshake completed");
     }
 
     /** Reads for {@code time}, answering every ping with a pong, collecting what arrives. */

@@ -43,14 +43,23 @@ public final class ProxyCaseRunner {
      */
     public static List<CaseResult> run(String agent, List<ProxyCase> cases, String classpath, Path workDir,
                                        Consumer<CaseResult> progress) {
+        return run(agent, cases, classpath, workDir, progress, "tunnel");
+    }
+
+    /**
+     * As {@link #run(String, List, String, Path, Consumer)} with every case's route in {@code mode}
+     * ({@code tunnel} or {@code terminate}): the behaviour a proxy owes its peers is the same.
+     */
+    public static List<CaseResult> run(String agent, List<ProxyCase> cases, String classpath, Path workDir,
+                                       Consumer<CaseResult> progress, String mode) {
         List<CaseResult> out = new ArrayList<>();
         List<ProxyCase> shared = cases.stream().filter(c -> !c.fixture().ownProxy()).toList();
         if (!shared.isEmpty()) {
-            out.addAll(group(agent, "proxy-cases", shared, classpath, workDir, progress));
+            out.addAll(group(agent, "proxy-cases", shared, classpath, workDir, progress, mode));
         }
         for (ProxyCase c : cases) {
             if (c.fixture().ownProxy()) {
-                out.addAll(group(agent, "proxy-" + Fixture.name(c.id()), List.of(c), classpath, workDir, progress));
+                out.addAll(group(agent, "proxy-" + Fixture.name(c.id()), List.of(c), classpath, workDir, progress, mode));
             }
         }
         out.sort((a, b) -> CaseIds.ORDER.compare(a.spec().id(), b.spec().id()));
@@ -58,7 +67,7 @@ public final class ProxyCaseRunner {
     }
 
     private static List<CaseResult> group(String agent, String name, List<ProxyCase> cases, String classpath, Path workDir,
-                                          Consumer<CaseResult> progress) {
+                                          Consumer<CaseResult> progress, String mode) {
         Map<ProxyCase, List<Upstream>> upstreams = new LinkedHashMap<>();
         List<CaseResult> out = new ArrayList<>();
         try {
@@ -71,7 +80,7 @@ public final class ProxyCaseRunner {
             }
             Proxy proxy;
             try {
-                proxy = Proxy.start(workDir, name, yaml(upstreams), classpath, PROXY_START);
+                proxy = Proxy.start(workDir, name, yaml(upstreams, mode), classpath, PROXY_START);
             } catch (Exception e) {
                 for (ProxyCase c : cases) {
                     Trace t = new Trace();
@@ -82,7 +91,7 @@ public final class ProxyCaseRunner {
             }
             try (proxy) {
                 for (ProxyCase c : cases) {
-                    out.add(report(agent, c, runOne(c, proxy, upstreams.get(c)), progress));
+                    out.add(report(agent, c, runOne(c, proxy, upstreams.get(c), mode), progress));
                     upstreams.remove(c).forEach(Upstream::close);
                 }
             }
@@ -98,10 +107,10 @@ public final class ProxyCaseRunner {
         return r;
     }
 
-    private static Trace runOne(ProxyCase c, Proxy proxy, List<Upstream> upstreams) {
+    private static Trace runOne(ProxyCase c, Proxy proxy, List<Upstream> upstreams, String mode) {
         Trace t = new Trace();
         String path = "/" + Fixture.name(c.id());
-        Env env = new Env(proxy, path, upstreams);
+        Env env = new Env(proxy, path, upstreams, mode.equals("terminate"));
         t.log("case %s on route %s, backends %s", c.id(), path,
                 upstreams.stream().map(u -> u.name() + "@" + u.address()).toList());
         Thread body = Thread.ofVirtual().name("case-" + c.id()).start(() -> {
@@ -144,8 +153,8 @@ public final class ProxyCaseRunner {
         }
     }
 
-    /** The proxy's YAML: the shared settings, then a pool and a route per case. */
-    static String yaml(Map<ProxyCase, List<Upstream>> upstreams) {
+    /** The proxy's YAML: the shared settings, then a pool and a route (in {@code mode}) per case. */
+    static String yaml(Map<ProxyCase, List<Upstream>> upstreams, String mode) {
         StringBuilder y = new StringBuilder("listen: 127.0.0.1:0\n").append(SETTINGS).append("pools:\n");
         upstreams.forEach((c, list) -> {
             y.append("  ").append(Fixture.name(c.id())).append(":\n    backends: [")
@@ -155,7 +164,8 @@ public final class ProxyCaseRunner {
         y.append("routes:\n");
         upstreams.forEach((c, list) -> {
             String name = Fixture.name(c.id());
-            y.append("  - path: /").append(name).append("\n    pool: ").append(name).append('\n');
+            y.append("  - path: /").append(name).append("\n    pool: ").append(name).append("\n    mode: ")
+                    .append(mode).append('\n');
             if (c.fixture().websocket() != null) {
                 y.append("    websocket: ").append(c.fixture().websocket()).append('\n');
             }

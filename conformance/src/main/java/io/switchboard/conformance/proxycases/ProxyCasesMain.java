@@ -37,6 +37,7 @@ public final class ProxyCasesMain {
         List<String> include = new ArrayList<>();
         List<String> exclude = new ArrayList<>();
         String agent = "switchboard";
+        String mode = "tunnel";
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -49,6 +50,7 @@ public final class ProxyCasesMain {
                     case "--cases" -> include.addAll(CliArgs.split(CliArgs.value(args, ++i, a)));
                     case "--exclude" -> exclude.addAll(CliArgs.split(CliArgs.value(args, ++i, a)));
                     case "--agent" -> agent = CliArgs.value(args, ++i, a);
+                    case "--mode" -> mode = mode(CliArgs.value(args, ++i, a));
                     default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
                 }
             }
@@ -62,7 +64,7 @@ public final class ProxyCasesMain {
             System.err.println("proxy-cases: no case matches --cases " + include + " --exclude " + exclude);
             return 2;
         }
-        List<CaseResult> results = runAndReport(agent, cases, System.getProperty("java.class.path"), out);
+        List<CaseResult> results = runAndReport(agent, cases, System.getProperty("java.class.path"), out, mode);
         return results.stream().anyMatch(r -> Verdicts.isFailing(r.verdict().behavior())) ? 1 : 0;
     }
 
@@ -71,8 +73,14 @@ public final class ProxyCasesMain {
      * returns the results (also used by the Autobahn CLI's {@code --proxy-cases}).
      */
     public static List<CaseResult> runAndReport(String agent, List<ProxyCase> cases, String classpath, Path out) {
-        System.out.println("== " + agent + " (proxy behaviour catalogue): " + cases.size() + " cases");
-        List<CaseResult> results = ProxyCaseRunner.run(agent, cases, classpath, out.resolve("config"), ProxyCasesMain::print);
+        return runAndReport(agent, cases, classpath, out, "tunnel");
+    }
+
+    /** As {@link #runAndReport(String, List, String, Path)} with every route in {@code mode}. */
+    public static List<CaseResult> runAndReport(String agent, List<ProxyCase> cases, String classpath, Path out, String mode) {
+        System.out.println("== " + agent + " (proxy behaviour catalogue, " + mode + " mode): " + cases.size() + " cases");
+        List<CaseResult> results = ProxyCaseRunner.run(agent, cases, classpath, out.resolve("config"), ProxyCasesMain::print,
+                mode);
         Reports.write(out, results);
         Reports.summary(results).forEach((a, counts) -> System.out.println("summary " + a + ": " + counts));
         System.out.println("report: " + out.toAbsolutePath().resolve("index.html"));
@@ -87,13 +95,21 @@ public final class ProxyCasesMain {
 
 
 
+    private static String mode(String m) {
+        if (!m.equals("tunnel") && !m.equals("terminate")) {
+            throw new IllegalArgumentException("--mode is tunnel or terminate; got '" + m + "'");
+        }
+        return m;
+    }
+
     private static void usage() {
         System.err.println("""
-                usage: proxy-cases [--out DIR] [--cases p.1.*,p.6.*] [--exclude LIST] [--agent NAME]
+                usage: proxy-cases [--out DIR] [--cases p.1.*,p.6.*] [--exclude LIST] [--agent NAME] [--mode M]
                   --out DIR      report directory (default proxy-cases-report): index.html, index.json, one JSON per case
                   --cases LIST   comma-separated case patterns, * matches anything (default: all)
                   --exclude LIST patterns to leave out
                   --agent NAME   the agent name in the report (default switchboard)
+                  --mode M       the routes' mode: tunnel (default) or terminate
                 Starts its own backends and the Switchboard on the class path, with a generated YAML.
                 exit status: 0 every case OK; 1 some case FAILED; 2 usage error.""");
     }

@@ -10,22 +10,27 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Runs the whole proxy behaviour catalogue against the real proxy (its own backends, a generated
- * YAML, {@code io.switchboard.Main run} in a child JVM) and requires every case OK. The report
+ * YAML, {@code io.switchboard.Main run} in a child JVM), once with tunnel routes and once with
+ * terminate routes, and requires every case OK. The report
  * lands in {@code target/proxy-report/}, in the same format as the Autobahn-style suite's.
  */
 class ProxyCatalogTest {
 
-    @Test
-    void everyProxyCaseIsOk() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"tunnel", "terminate"})
+    void everyProxyCaseIsOk(String mode) throws Exception {
         String surefire = System.getProperty("surefire.test.class.path");
         String classpath = surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
-        Path out = Path.of("target", "proxy-report");
+        Path out = Path.of("target", "proxy-report-" + mode);
         long t0 = System.nanoTime();
-        List<CaseResult> results = ProxyCasesMain.runAndReport("switchboard", ProxyCatalog.all(), classpath, out);
-        System.out.printf("proxy catalogue: %d cases in %.1f s%n", results.size(), (System.nanoTime() - t0) / 1e9);
+        List<CaseResult> results = ProxyCasesMain.runAndReport("switchboard-" + mode, ProxyCatalog.all(), classpath, out,
+                mode);
+        System.out.printf("proxy catalogue (" + mode + "): %d cases in %.1f s%n", results.size(), (System.nanoTime() - t0) / 1e9);
 
         assertThat(results).hasSize(ProxyCatalog.all().size());
         assertThat(Files.exists(out.resolve("index.json"))).isTrue();
