@@ -119,6 +119,9 @@ public final class DeflateNegotiation {
             return null;
         }
         List<ExtensionHeader.Extension> answer = ExtensionHeader.parse(List.of(response));
+        if (answer.isEmpty()) {
+            return null; // only empty list elements (RFC 9110 §5.6.1): nothing was accepted
+        }
         if (answer.size() != 1 || !answer.get(0).name().equals(NAME)) {
             throw new IllegalArgumentException("the server accepted extensions that were not offered: " + response);
         }
@@ -126,8 +129,10 @@ public final class DeflateNegotiation {
         if (e.duplicateParam() != null) {
             throw new IllegalArgumentException("the server repeated " + e.duplicateParam());
         }
-        boolean offeredClientBits = ExtensionHeader.parse(List.of(offer)).stream()
-                .anyMatch(o -> o.params().containsKey(CLIENT_BITS));
+        List<ExtensionHeader.Extension> offers = ExtensionHeader.parse(List.of(offer));
+        boolean offeredClientBits = offers.stream().anyMatch(o -> o.params().containsKey(CLIENT_BITS));
+        // a client that announced client_no_context_takeover keeps to it even if the server did not echo it
+        boolean offeredClientNct = offers.stream().anyMatch(o -> o.params().containsKey(CLIENT_NCT));
         int clientBits = DeflateParams.MAX_WINDOW_BITS;
         for (Map.Entry<String, String> p : e.params().entrySet()) {
             switch (p.getKey()) {
@@ -142,7 +147,8 @@ public final class DeflateNegotiation {
                 default -> throw new IllegalArgumentException("unknown permessage-deflate parameter " + p.getKey());
             }
         }
-        return new DeflateParams(e.params().containsKey(CLIENT_NCT), e.params().containsKey(SERVER_NCT), clientBits);
+        return new DeflateParams(e.params().containsKey(CLIENT_NCT) || offeredClientNct, e.params().containsKey(SERVER_NCT),
+                clientBits);
     }
 
     private static void requireNoValue(Map.Entry<String, String> p) {
@@ -159,9 +165,9 @@ public final class DeflateNegotiation {
         return bits;
     }
 
-    /** @return the value as window bits, or -1 unless it is a plain integer 8..15 */
+    /** @return the value as window bits, or -1 unless it is 8..15 in ASCII digits without a leading zero (§7.1.2) */
     private static int windowBits(String value) {
-        if (value == null || value.isEmpty() || value.length() > 2 || !value.chars().allMatch(Character::isDigit)) {
+        if (value == null || !value.matches("[1-9][0-9]?")) {
             return -1;
         }
         int bits = Integer.parseInt(value);

@@ -93,6 +93,16 @@ public final class MessageDeflater {
             return false;
         }
         byte[] out = stream.out();
+        if (held == 0) {
+            // nothing was written since the last sync flush, and zlib refuses a second one without
+            // input: the stream is byte-aligned, so a lone 0x00 is the empty message (§7.2.3.6)
+            out[0] = 0;
+            boolean more = sink.accept(out, 0, 1);
+            if (params.resetsCompressor()) {
+                release();
+            }
+            return more;
+        }
         if (held != TAIL || out[0] != 0 || out[1] != 0 || out[2] != (byte) 0xff || out[3] != (byte) 0xff) {
             throw new IllegalStateException("a sync flush must end with 00 00 ff ff");
         }

@@ -17,6 +17,7 @@ public final class MessageInflater {
     private static final byte[] TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
     private final DeflateParams params;
     private ZlibPool.InflateStream stream;
+    private boolean fed; // payload bytes of the current message went in
 
     /** @param params what the leg agreed, seen from this endpoint */
     public MessageInflater(DeflateParams params) {
@@ -33,12 +34,13 @@ public final class MessageInflater {
         if (stream == null) {
             stream = ZlibPool.inflater();
         }
+        fed |= len > 0;
         Inflater inf = stream.inflater();
         if (inf.finished()) {
-            if (len > 0) {
-                throw new DataFormatException("data after the final deflate block");
+            if (len == 0) {
+                return true;
             }
-            return true;
+            inf.reset(); // §7.2.3.4: data may follow a block with BFINAL set; it starts a new stream
         }
         inf.setInput(b, off, len);
         while (true) {
@@ -53,7 +55,10 @@ public final class MessageInflater {
                 throw new DataFormatException("a preset dictionary is not allowed");
             }
             if (inf.finished() && inf.getRemaining() > 0) {
-                throw new DataFormatException("data after the final deflate block");
+                int remaining = inf.getRemaining();
+                inf.reset();
+                inf.setInput(b, off + len - remaining, remaining);
+                continue;
             }
             if (inf.needsInput() || inf.finished()) {
                 return true;
@@ -63,7 +68,11 @@ public final class MessageInflater {
 
     /** Ends the message: feeds back the removed tail and resets the context if the peer does. */
     public boolean finish(ChunkSink sink) throws DataFormatException {
+        if (!fed) {
+            return true; // an empty payload is an empty message; the stream is left as it was
+        }
         boolean more = stream != null && stream.inflater().finished() || feed(TAIL, 0, TAIL.length, sink);
+        fed = false;
         if (stream != null && (params.peerNoContextTakeover() || stream.inflater().finished())) {
             release(); // a final block (BFINAL) also ends the context: the next message starts afresh
         }
@@ -72,6 +81,7 @@ public final class MessageInflater {
 
     /** Gives back the zlib stream (end of connection, or a message abandoned). Idempotent. */
     public void release() {
+        fed = false;
         if (stream != null) {
             ZlibPool.release(stream);
             stream = null;
