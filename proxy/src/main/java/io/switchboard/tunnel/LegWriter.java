@@ -27,8 +27,23 @@ abstract class LegWriter {
     private Runnable pendingCallback;
     private byte[] callbackFrame;
 
-    /** Writes bytes to the socket; blocking, so TCP's backpressure reaches the reader. */
-    protected abstract void writeToSocket(byte[] b, int off, int len) throws IOException;
+    /**
+     * Writes bytes to the socket: blocking (TCP's backpressure reaches the reading thread), or,
+     * on an event loop, as far as the socket takes them with the rest kept for later.
+     *
+     * @return true when every byte reached the socket (progress for the stall check)
+     */
+    protected abstract boolean writeToSocket(byte[] b, int off, int len) throws IOException;
+
+    /** Bytes kept back earlier have now reached the socket. */
+    final void progressed() {
+        lastProgress = System.nanoTime();
+    }
+
+    /** A deferred write failed: the peer is gone. */
+    final void markDead() {
+        dead = true;
+    }
 
     /** Closes the socket, unblocking any reader of it. Idempotent. */
     abstract void closeSocket();
@@ -178,8 +193,9 @@ abstract class LegWriter {
             return;
         }
         try {
-            writeToSocket(b, off, len);
-            lastProgress = System.nanoTime();
+            if (writeToSocket(b, off, len)) {
+                lastProgress = System.nanoTime();
+            }
         } catch (IOException | RuntimeException e) {
             dead = true;
         }

@@ -7,7 +7,11 @@ import java.net.Socket;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.webserver.ConnectionContext;
 
-/** The two kinds of {@link LegWriter}: toward the client through Helidon, toward the backend on a plain socket. */
+/**
+ * The blocking kinds of {@link LegWriter}, used when a tunnel keeps its two threads (TLS on a leg):
+ * toward the client through Helidon, toward the backend on a socket. {@link ChannelWriter} is the
+ * event loop's.
+ */
 final class LegWriters {
     private LegWriters() {
     }
@@ -21,8 +25,9 @@ final class LegWriters {
         }
 
         @Override
-        protected void writeToSocket(byte[] b, int off, int len) {
+        protected boolean writeToSocket(byte[] b, int off, int len) {
             ctx.dataWriter().writeNow(BufferData.create(b, off, len));
+            return true;
         }
 
         @Override
@@ -46,8 +51,9 @@ final class LegWriters {
         }
 
         @Override
-        protected void writeToSocket(byte[] b, int off, int len) throws IOException {
+        protected boolean writeToSocket(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
+            return true;
         }
 
         @Override

@@ -6,6 +6,8 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,10 +35,14 @@ import io.switchboard.ws.Opcode;
  * One established WebSocket tunnel: data frames flow both ways byte for byte while a
  * {@link FrameScanner} per direction tracks frame boundaries and hands over control frames whole.
  *
- * <p>Threads: the client-to-backend relay runs on the connection's own virtual thread (the one
- * Helidon calls {@link #handle} on), the backend-to-client relay on a second virtual thread. Both
- * use blocking I/O, so a slow reader slows only its own writer (TCP backpressure) and never
- * another connection. {@link Liveness} adds heartbeats, the idle limit and the lifetime limit.
+ * <p>Threads: when both legs are plain TCP (the usual case) the two sockets move to a
+ * {@link ChannelLoop} once the handshake is done: one loop thread per core reads every ready socket
+ * and runs this tunnel's relays, and Helidon's thread only waits for the end (Helidon closes the
+ * socket when {@link #handle} returns). A slow reader never stalls the loop: what it cannot take
+ * waits in its {@link ChannelWriter} and the other peer is not read meanwhile. When a leg uses TLS
+ * the tunnel keeps two blocking virtual threads instead: client-to-backend on Helidon's, backend-to-
+ * client on a second; a slow reader then blocks only its own writer. Either way the relays, the
+ * close handshake and {@link Liveness} (heartbeats, idle and lifetime limits) are the same code.
  *
  * <p>Closing (RFC 6455 §7): a Close frame from either peer is relayed and the other peer's reply
  * relayed back; once both legs are done both sockets close. A peer that drops TCP without a Close
@@ -75,6 +81,8 @@ final class TunnelConnection implements ServerConnection, Drainable {
     private final Relay downstream;
     private final Relay upstream;
     private volatile byte[] pendingClientClose;
+    private final LoopBinding loop;
+    private final CountDownLatch done = new CountDownLatch(1);
 
     /** One direction's processing of the bytes read from its leg. */
     interface Relay {
@@ -111,11 +119,17 @@ final class TunnelConnection implements ServerConnection, Drainable {
         this.registry = services.registry();
         this.metrics = services.metrics();
         this.admission = admission;
-        this.client = new Leg(Side.DOWNSTREAM, new LegWriters.ClientWriter(ctx),
+        SocketChannel clientChannel = ClientChannel.of(ctx);
+        SocketChannel backendChannel = backendSocket.getChannel();
+        ChannelLoop chosen = clientChannel != null && backendChannel != null ? ChannelLoop.next() : null;
+        this.client = new Leg(Side.DOWNSTREAM, chosen != null ? new ChannelWriter(clientChannel, chosen)
+                : new LegWriters.ClientWriter(ctx),
                 new FrameScanner(policy.maxFrameSize(), policy.maxMessageSize()), policy.downstream(), now,
                 rtt -> metrics.pingRtt("downstream", rtt));
-        this.backend = new Leg(Side.UPSTREAM, new LegWriters.BackendWriter(backendSocket, backendSocket.getOutputStream()),
+        this.backend = new Leg(Side.UPSTREAM, chosen != null ? new ChannelWriter(backendChannel, chosen)
+                : new LegWriters.BackendWriter(backendSocket, backendSocket.getOutputStream()),
                 new FrameScanner(), policy.upstream(), now, rtt -> metrics.pingRtt("upstream", rtt));
+        this.loop = chosen == null ? null : new LoopBinding(this, chosen, clientChannel, backendChannel);
         this.liveness = new Liveness(timers, this, policy, now);
         this.lastData = now;
         this.downstream = terminate != null
@@ -131,6 +145,24 @@ final class TunnelConnection implements ServerConnection, Drainable {
         registry.add(this);
         openGauge = metrics.opened(placement.route(), placement.backend());
         liveness.start();
+        if (loop != null) {
+            runOnLoop();
+        } else {
+            runOnThreads();
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        metrics.closed(placement.route(), downstream.bytesSeen(), downstream.framesSeen(), upstream.bytesSeen(),
+                upstream.framesSeen(),
+                Duration.ofNanos(System.nanoTime() - started), close.closedBy(), close.code());
+        AccessLog.line("ws").addAll(logPrefix).add("duration", millis + "ms")
+                .add("up", downstream.bytesSeen() + "B/" + downstream.framesSeen() + "f")
+                .add("down", upstream.bytesSeen() + "B/" + upstream.framesSeen() + "f")
+                .add("close", close.code()).add("closed-by", close.closedBy())
+                .add("rtt-client", client.rtt()).add("rtt-backend", backend.rtt()).write();
+    }
+
+    /** The two blocking threads (a leg with TLS): each direction reads on its own virtual thread. */
+    private void runOnThreads() throws InterruptedException {
         Future<?> upstreamThread = ctx.executor().submit(this::relayUpstream);
         relayDownstream();
         try {
@@ -141,15 +173,36 @@ final class TunnelConnection implements ServerConnection, Drainable {
         finish();
         downstream.release();
         upstream.release();
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        metrics.closed(placement.route(), downstream.bytesSeen(), downstream.framesSeen(), upstream.bytesSeen(),
-                upstream.framesSeen(),
-                Duration.ofNanos(System.nanoTime() - started), close.closedBy(), close.code());
-        AccessLog.line("ws").addAll(logPrefix).add("duration", millis + "ms")
-                .add("up", downstream.bytesSeen() + "B/" + downstream.framesSeen() + "f")
-                .add("down", upstream.bytesSeen() + "B/" + upstream.framesSeen() + "f")
-                .add("close", close.code()).add("closed-by", close.closedBy())
-                .add("rtt-client", client.rtt()).add("rtt-backend", backend.rtt()).write();
+    }
+
+    /**
+     * Plain TCP on both legs: the sockets move to an event loop and this (Helidon's) thread only
+     * waits for the end, because Helidon closes the client socket when {@link #handle} returns.
+     */
+    private void runOnLoop() throws InterruptedException {
+        DataReader reader = ctx.dataReader();
+        int buffered = reader.available();
+        byte[] pipelined = buffered > 0 ? reader.readBytes(buffered) : new byte[0];
+        ClientChannel.releaseBuffers(ctx);
+        try {
+            loop.start(pipelined, early);
+        } catch (IOException e) {
+            finish();
+        }
+        done.await();
+        // the relays' zlib streams are given back on the loop, after any event it is handling
+        CountDownLatch released = new CountDownLatch(1);
+        loop.afterEvents(() -> {
+            downstream.release();
+            upstream.release();
+            released.countDown();
+        });
+        released.await(1, TimeUnit.SECONDS);
+    }
+
+    /** Bytes read from the leg on {@code side}, from the event loop. */
+    void received(Leg from, Side side, byte[] b, int len) {
+        received(from, side == Side.DOWNSTREAM ? downstream : upstream, b, len);
     }
 
     /** Client to backend, on the connection's thread. */
@@ -308,7 +361,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
 
 
     /** The peer on {@code side} broke a rule: it gets {@code code}, the other peer 1001. */
-    private void failLeg(Side side, int code, String reason, String by) {
+    void failLeg(Side side, int code, String reason, String by) {
         Leg offender = leg(side);
         Leg other = leg(side.other());
         Set<Side> owed = close.proxyClose(by, code, EnumSet.of(side, side.other()));
@@ -321,7 +374,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
         armCloseTimer();
     }
 
-    private void inputEnded(Side side) {
+    void inputEnded(Side side) {
         if (finished.get()) {
             return;
         }
@@ -438,6 +491,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
         }
         backend.out.closeSocket();
         client.out.closeSocket();
+        done.countDown();
         lease.close();
         registry.remove(this);
         openGauge.run();

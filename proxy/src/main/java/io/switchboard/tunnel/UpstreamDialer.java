@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +57,15 @@ final class UpstreamDialer {
         List<String> failures = new ArrayList<>();
         int timeoutCount = 0;
         for (Backend backend : candidates.subList(0, attempts)) {
-            Socket socket = new Socket();
+            Socket socket;
+            try {
+                // plain TCP goes through a channel so the established tunnel can join an event loop;
+                // TLS layers on a classic socket and keeps its tunnel's two threads
+                socket = target.config().tls().isPresent() ? new Socket() : SocketChannel.open().socket();
+            } catch (IOException e) {
+                failures.add(backend.id() + ": no socket (" + e.getMessage() + ")");
+                continue;
+            }
             try {
                 connect(socket, backend);
             } catch (IOException e) {

@@ -1,0 +1,152 @@
+package io.switchboard.tunnel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * An event loop for established tunnels: one platform thread and one {@link Selector} per core
+ * serve the sockets of many tunnels, reading each ready socket into the loop's one read buffer and
+ * handing the bytes to that tunnel's relay on the loop thread. Helidon keeps the handshake; once
+ * a plain-TCP tunnel is established its two sockets move here, so an idle tunnel holds no thread
+ * and no read buffer of its own, and a busy one costs no thread wake-up per read (see
+ * {@link TunnelConnection}). Writes never block the loop: what a socket cannot take at once waits
+ * in its {@link ChannelWriter}, and the tunnel stops reading the other side until it drains.
+ */
+final class ChannelLoop implements Runnable {
+    private static final Logger LOG = Logger.getLogger(ChannelLoop.class.getName());
+    /** Largest single read: one buffer per loop, shared by every socket it serves. */
+    static final int READ_BUFFER = 64 * 1024;
+    private static final ChannelLoop[] LOOPS = new ChannelLoop[Math.max(1, Runtime.getRuntime().availableProcessors())];
+    private static final AtomicInteger NEXT = new AtomicInteger();
+
+    /** What the loop calls when one socket of a tunnel is ready. Called on the loop thread only. */
+    interface Endpoint {
+        /** {@code n} bytes were read into {@code b}, which is the loop's: valid until this returns. */
+        void read(byte[] b, int n);
+
+        /** The peer closed its side, or the read failed. */
+        void ended();
+
+        /** The socket can take the bytes that were waiting. */
+        void writable();
+    }
+
+    private final Selector selector;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final byte[] buffer = new byte[READ_BUFFER];
+    private final ByteBuffer readBuffer = ByteBuffer.wrap(buffer);
+    private final Thread thread;
+
+    private ChannelLoop(int index) {
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        thread = Thread.ofPlatform().daemon().name("switchboard-loop-" + index).start(this);
+    }
+
+    /** The next loop, round robin (loops start on first use). */
+    static ChannelLoop next() {
+        int i = Math.floorMod(NEXT.getAndIncrement(), LOOPS.length);
+        synchronized (LOOPS) {
+            if (LOOPS[i] == null) {
+                LOOPS[i] = new ChannelLoop(i);
+            }
+            return LOOPS[i];
+        }
+    }
+
+    /** Runs {@code task} on the loop thread, soon. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        selector.wakeup();
+    }
+
+    /** Whether the caller is this loop's thread. */
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Adds a non-blocking channel; loop thread only.
+     *
+     * @param ops the first interest set (usually {@link SelectionKey#OP_READ})
+     */
+    SelectionKey register(SocketChannel channel, int ops, Endpoint endpoint) throws ClosedChannelException {
+        return channel.register(selector, ops, endpoint);
+    }
+
+    /** Makes a change of interest (from any thread) take effect now. */
+    void wakeup() {
+        if (!inLoop()) {
+            selector.wakeup();
+        }
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            try {
+                selector.select();
+                runTasks();
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    ready(key);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "event loop: " + e, e); // one bad socket must not stop the loop
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "event loop task: " + e, e);
+            }
+        }
+    }
+
+    private void ready(SelectionKey key) {
+        Endpoint endpoint = (Endpoint) key.attachment();
+        try {
+            if (key.isValid() && key.isWritable()) {
+                endpoint.writable();
+            }
+            if (key.isValid() && key.isReadable()) {
+                readBuffer.clear();
+                int n;
+                try {
+                    n = ((SocketChannel) key.channel()).read(readBuffer);
+                } catch (IOException e) {
+                    n = -1; // a reset reads as an end
+                }
+                if (n < 0) {
+                    key.interestOpsAnd(~SelectionKey.OP_READ);
+                    endpoint.ended();
+                } else if (n > 0) {
+                    endpoint.read(buffer, n);
+                }
+            }
+        } catch (java.nio.channels.CancelledKeyException e) {
+            // the tunnel closed this socket while handling another event
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.switchboard.tunnel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link LegWriter} on a non-blocking socket served by a {@link ChannelLoop}. A write goes to
+ * the socket at once as far as it takes it; the rest is copied into a backlog, the loop is asked
+ * to say when the socket is writable, and the tunnel stops reading the other peer until the
+ * backlog is gone (so the backlog is bounded by one read, plus the proxy's own small frames).
+ * Progress for the heartbeat's stall check counts only bytes that reached the socket.
+ */
+final class ChannelWriter extends LegWriter {
+    private final SocketChannel channel;
+    private final ChannelLoop loop;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
+    private SelectionKey key;
+    private volatile Runnable onClose;
+
+    ChannelWriter(SocketChannel channel, ChannelLoop loop) {
+        this.channel = channel;
+        this.loop = loop;
+    }
+
+    /** The loop registered the socket; a backlog that built up before asks for OP_WRITE now. */
+    void registered(SelectionKey k) {
+        lock.lock();
+        try {
+            key = k;
+            if (!backlog.isEmpty()) {
+                k.interestOpsOr(SelectionKey.OP_WRITE);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    protected boolean writeToSocket(byte[] b, int off, int len) throws IOException {
+        lock.lock();
+        try {
+            if (backlog.isEmpty()) {
+                ByteBuffer bb = ByteBuffer.wrap(b, off, len);
+                while (bb.hasRemaining() && channel.write(bb) > 0) {
+                    // keep writing while the socket takes bytes
+                }
+                if (!bb.hasRemaining()) {
+                    return true;
+                }
+                off = bb.position();
+                len = bb.remaining();
+            }
+            backlog.add(ByteBuffer.wrap(Arrays.copyOfRange(b, off, off + len)));
+            if (key != null && key.isValid()) {
+                key.interestOpsOr(SelectionKey.OP_WRITE);
+                loop.wakeup();
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether bytes are waiting for the socket (then the other peer is not read). */
+    boolean hasBacklog() {
+        lock.lock();
+        try {
+            return !backlog.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Loop thread, the socket is writable: writes what waits.
+     *
+     * @return true when nothing waits any more
+     */
+    boolean drain() {
+        lock.lock();
+        try {
+            while (!backlog.isEmpty()) {
+                ByteBuffer head = backlog.peek();
+                channel.write(head);
+                if (head.hasRemaining()) {
+                    return false;
+                }
+                backlog.poll();
+            }
+            key.interestOpsAnd(~SelectionKey.OP_WRITE);
+        } catch (IOException | RuntimeException e) {
+            backlog.clear();
+            markDead();
+        } finally {
+            lock.unlock();
+        }
+        progressed();
+        return true;
+    }
+
+    /** What to run (once) when the proxy closes this socket: the loop no longer reads it, so its end is told this way. */
+    void onClose(Runnable action) {
+        onClose = action;
+    }
+
+    @Override
+    void closeSocket() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // already closed
+        }
+        Runnable action = onClose;
+        onClose = null;
+        if (action != null) {
+            action.run();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.switchboard.tunnel;
+
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.common.socket.NioSocket;
+import io.helidon.webserver.ConnectionContext;
+
+/**
+ * Reaches the client's {@link SocketChannel} under Helidon's connection, so an established
+ * plain-TCP tunnel can move to a {@link ChannelLoop}. Helidon 4.5 exposes the socket only as a
+ * {@link HelidonSocket}; for a plain connection that is a {@link NioSocket} whose channel is a
+ * private field, read here by reflection (the proxy runs on the class path, where that is
+ * allowed). TLS connections ({@code TlsNioSocket}) and any change in Helidon's internals give
+ * null: the tunnel then keeps its two blocking threads, which work everywhere.
+ *
+ * <p>{@link NioSocket} also keeps a read and a write buffer of 8 KiB each for the life of the
+ * connection; once the channel is the loop's they are never used again, so {@link #releaseBuffers}
+ * swaps them for empty ones: 16 KiB less per idle tunnel.
+ */
+final class ClientChannel {
+    private static final Logger LOG = Logger.getLogger(ClientChannel.class.getName());
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final Field DELEGATE = field("delegate");
+    private static final Field READ_BUFFER = field("readBuffer");
+    private static final Field WRITE_BUFFER = field("writeBuffer");
+
+    private ClientChannel() {
+    }
+
+    /** The plain client channel, or null when this connection cannot leave Helidon's thread. */
+    static SocketChannel of(ConnectionContext ctx) {
+        HelidonSocket socket = ctx.serverSocket();
+        if (DELEGATE == null || socket.getClass() != NioSocket.class) {
+            return null;
+        }
+        try {
+            ByteBuffer pending = (ByteBuffer) READ_BUFFER.get(socket);
+            if (pending.hasRemaining()) {
+                return null; // bytes Helidon read but did not hand over: only its reader can deliver them
+            }
+            return (SocketChannel) DELEGATE.get(socket);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Drops the 8 KiB buffers Helidon keeps for a connection it no longer reads or writes. */
+    static void releaseBuffers(ConnectionContext ctx) {
+        HelidonSocket socket = ctx.serverSocket();
+        if (READ_BUFFER == null || WRITE_BUFFER == null || socket.getClass() != NioSocket.class) {
+            return;
+        }
+        try {
+            READ_BUFFER.set(socket, EMPTY);
+            WRITE_BUFFER.set(socket, EMPTY);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // final fields may become unwritable in later JDKs: the buffers then stay, nothing breaks
+        }
+    }
+
+    private static Field field(String name) {
+        try {
+            Field f = NioSocket.class.getDeclaredField(name);
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "NioSocket." + name + " unreachable; tunnels keep their threads", e);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.switchboard.tunnel;
+
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+import io.switchboard.ws.CloseCodes;
+
+/**
+ * Joins an established tunnel's two sockets to a {@link ChannelLoop}: each socket's readiness
+ * drives the same relay code the blocking threads run (proof of life, frame scanning, relaying,
+ * the close handshake), on the loop thread. Backpressure: after a read, if the other leg's writer
+ * kept bytes back, this socket is not read again until they are written.
+ */
+final class LoopBinding {
+    private final TunnelConnection tunnel;
+    private final ChannelLoop loop;
+    private final End client;
+    private final End backend;
+
+    LoopBinding(TunnelConnection tunnel, ChannelLoop loop, SocketChannel clientChannel, SocketChannel backendChannel) {
+        this.tunnel = tunnel;
+        this.loop = loop;
+        this.client = new End(Side.DOWNSTREAM, clientChannel);
+        this.backend = new End(Side.UPSTREAM, backendChannel);
+        client.other = backend;
+        backend.other = client;
+    }
+
+    /**
+     * Makes both sockets non-blocking and hands them to the loop, which first relays the bytes that
+     * came before the switch (pipelined by the client after its request, sent by the backend with
+     * its 101), then reads.
+     */
+    void start(byte[] pipelined, byte[] early) throws IOException {
+        client.channel.configureBlocking(false);
+        backend.channel.configureBlocking(false);
+        loop.execute(() -> {
+            try {
+                client.register();
+                backend.register();
+            } catch (IOException e) {
+                client.endOnce(); // a socket closed meanwhile: the tunnel ends as if it had been read
+                return;
+            }
+            client.deliver(pipelined, pipelined.length);
+            backend.deliver(early, early.length);
+            client.resume();
+            backend.resume();
+        });
+    }
+
+    /** Runs {@code task} on the loop once the events being handled are done. */
+    void afterEvents(Runnable task) {
+        loop.execute(task);
+    }
+
+    /** One socket of the tunnel as the loop sees it. */
+    private final class End implements ChannelLoop.Endpoint {
+        private final Side side;
+        private final SocketChannel channel;
+        private End other;
+        private SelectionKey key;
+        private boolean ended;
+
+        End(Side side, SocketChannel channel) {
+            this.side = side;
+            this.channel = channel;
+        }
+
+        private Leg leg() {
+            return side == Side.DOWNSTREAM ? tunnel.clientLeg() : tunnel.backendLeg();
+        }
+
+        private ChannelWriter writer() {
+            return (ChannelWriter) leg().out;
+        }
+
+        void register() throws IOException {
+            key = loop.register(channel, 0, this);
+            writer().registered(key);
+            writer().onClose(() -> loop.execute(this::endOnce));
+        }
+
+        @Override
+        public void read(byte[] b, int n) {
+            deliver(b, n);
+        }
+
+        void deliver(byte[] b, int n) {
+            if (n == 0 || ended) {
+                return;
+            }
+            try {
+                tunnel.received(leg(), side, b, n);
+            } catch (FrameScanner.TooBigException e) {
+                stopReading();
+                tunnel.failLeg(side, CloseCodes.TOO_BIG, "message too big", "too-big");
+                endOnce();
+                return;
+            } catch (FrameScanner.MalformedFrameException e) {
+                stopReading();
+                tunnel.failLeg(side, CloseCodes.PROTOCOL_ERROR, "malformed frame", "protocol-error");
+                endOnce();
+                return;
+            }
+            if (other.writer().hasBacklog() && key != null && key.isValid()) {
+                key.interestOpsAnd(~SelectionKey.OP_READ); // the other peer reads slowly: wait for it
+            }
+        }
+
+        @Override
+        public void ended() {
+            endOnce();
+        }
+
+        @Override
+        public void writable() {
+            if (writer().drain()) {
+                other.resume();
+            }
+        }
+
+        /** Reads again, unless this side ended or the other side's writer still holds bytes back. */
+        void resume() {
+            if (!ended && key != null && key.isValid() && !other.writer().hasBacklog()) {
+                key.interestOpsOr(SelectionKey.OP_READ);
+            }
+        }
+
+        private void stopReading() {
+            if (key != null && key.isValid()) {
+                key.interestOpsAnd(~SelectionKey.OP_READ);
+            }
+        }
+
+        /** The peer's input is over (EOF, reset, a protocol failure, or its socket closed by the proxy). */
+        void endOnce() {
+            if (!ended) {
+                ended = true;
+                stopReading();
+                tunnel.inputEnded(side);
+            }
+        }
+    }
+}
