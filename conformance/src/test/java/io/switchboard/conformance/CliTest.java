@@ -110,4 +110,24 @@ class CliTest {
             }
         }
     }
+
+    @Test
+    void aListenAddressInUseFailsTheStartWithAClearError() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Path file = ProxyProcess.writeConfig("""
+                    listen: 127.0.0.1:%d
+                    admin: {listen: 127.0.0.1:0}
+                    pools:
+                      p:
+                        backends: [127.0.0.1:9]
+                    routes:
+                      - path: /
+                        pool: p
+                    """.formatted(taken.getLocalPort()));
+            ProxyProcess.Result r = ProxyProcess.exec("run", file.toString());
+            assertThat(r.exitCode()).as("stderr: %s", r.stderr()).isEqualTo(3);
+            assertThat(r.stderr()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+            assertThat(r.stdout()).doesNotContain("switchboard listening on");
+        }
+    }
 }

@@ -59,11 +59,21 @@ public final class Switchboard implements AutoCloseable {
         Pacer pacer = new Pacer(timers);
         drain = new ProcessDrain(gate, registry, pacer, config.drain(), metrics);
         server = listener(config, new TunnelServices(timers, gate, registry, metrics));
+        if (server.port() < 0) {
+            // Helidon logs a failed bind and returns a stopped server rather than throwing
+            timers.shutdownNow();
+            throw new IllegalStateException("cannot listen on " + config.listen() + " (address in use, or not this host's?)");
+        }
         config.tls().ifPresent(files -> TlsLoader.watch(files, server, timers));
         HealthChecker.start(routes::get, timers);
         try {
             admin = AdminServer.start(config.admin(), routes::get, gate, registry, pacer, metrics);
+            if (admin.port() < 0) {
+                throw new IllegalStateException("cannot listen on " + config.admin().listen()
+                        + " for the admin API (address in use, or not this host's?)");
+            }
         } catch (RuntimeException e) {
+            timers.shutdownNow();
             server.stop();
             throw e;
         }

@@ -40,8 +40,11 @@ final class ClientChannel {
         }
         try {
             ByteBuffer pending = (ByteBuffer) READ_BUFFER.get(socket);
-            if (pending.hasRemaining()) {
-                return null; // bytes Helidon read but did not hand over: only its reader can deliver them
+            // Helidon's reader takes whole reads (NioSocket.get() leaves the buffer cleared); bytes
+            // read but not handed over could only be delivered by its reader, so they keep the threads
+            boolean cleared = pending.position() == 0 && pending.limit() == pending.capacity();
+            if (pending.hasRemaining() && !cleared) {
+                return null;
             }
             return (SocketChannel) DELEGATE.get(socket);
         } catch (ReflectiveOperationException | RuntimeException e) {
