@@ -110,6 +110,7 @@ class AccessLogTest {
         String line = loggedClientClose("secret-user-1", 4001);
         assertThat(line).contains("backend=" + backend.address());
         assertThat(line).contains("close=4001 closed-by=client");
+        assertThat(line).as("a plain-TCP tunnel runs on the event loop").contains("io=loop");
         String key = keyOf(line);
         assertThat(key).isNotEqualTo("secret-user-1");
         assertThat(line).doesNotContain("secret-user-1");

@@ -110,6 +110,8 @@ class TlsTest {
             ws.sendText("over tls", true);
             assertThat(echoed.get(10, TimeUnit.SECONDS)).isEqualTo("over tls");
             ws.sendClose(1000, "").get(5, TimeUnit.SECONDS);
+            assertThat(proxy.awaitLine(l -> l.contains(" ws ") && l.contains("path=/echo"), Duration.ofSeconds(10)))
+                    .as("a TLS client leg keeps the blocking threads").contains("io=threads");
 
             // rotate: new files in place; the listener serves the new certificate within a few seconds
             BigInteger before = servedSerial(ctx, proxy.port());

@@ -157,7 +157,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
         AccessLog.line("ws").addAll(logPrefix).add("duration", millis + "ms")
                 .add("up", downstream.bytesSeen() + "B/" + downstream.framesSeen() + "f")
                 .add("down", upstream.bytesSeen() + "B/" + upstream.framesSeen() + "f")
-                .add("close", close.code()).add("closed-by", close.closedBy())
+                .add("close", close.code()).add("closed-by", close.closedBy()).add("io", loop != null ? "loop" : "threads")
                 .add("rtt-client", client.rtt()).add("rtt-backend", backend.rtt()).write();
     }
 
