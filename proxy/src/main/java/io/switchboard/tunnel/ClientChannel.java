@@ -28,6 +28,8 @@ final class ClientChannel {
     private static final Field DELEGATE = field("delegate");
     private static final Field READ_BUFFER = field("readBuffer");
     private static final Field WRITE_BUFFER = field("writeBuffer");
+    private static final Field HANDLER_SOCKET = handlerField();
+    private static final SocketChannel CLOSED = closedChannel();
 
     private ClientChannel() {
     }
@@ -63,6 +65,66 @@ final class ClientChannel {
             WRITE_BUFFER.set(socket, EMPTY);
         } catch (ReflectiveOperationException | RuntimeException e) {
             // final fields may become unwritable in later JDKs: the buffers then stay, nothing breaks
+        }
+    }
+
+    /**
+     * Lets Helidon's thread for this connection finish while the tunnel lives on in the loop: when
+     * {@code handle()} returns, Helidon closes the channel it holds twice (in its connection handler
+     * and in the {@link NioSocket}), so both references are pointed at an already-closed channel
+     * first. Saves the parked virtual thread's stack (about 5 kB) and Helidon's per-connection
+     * objects; the tunnel's own sockets are closed by the tunnel.
+     *
+     * @return false when Helidon's internals are not as expected: then nothing was changed and the
+     *         caller must keep Helidon's thread parked until the tunnel ends
+     */
+    static boolean detach(ConnectionContext ctx) {
+        HelidonSocket socket = ctx.serverSocket();
+        if (HANDLER_SOCKET == null || CLOSED == null || DELEGATE == null || socket.getClass() != NioSocket.class
+                || HANDLER_SOCKET.getDeclaringClass() != ctx.getClass()) {
+            return false;
+        }
+        Object original;
+        try {
+            original = DELEGATE.get(socket);
+            if (HANDLER_SOCKET.get(ctx) != original) {
+                return false;
+            }
+            DELEGATE.set(socket, CLOSED);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+        try {
+            HANDLER_SOCKET.set(ctx, CLOSED);
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            try {
+                DELEGATE.set(socket, original); // undo: Helidon keeps the connection as it was
+            } catch (ReflectiveOperationException | RuntimeException ignored) {
+                // cannot happen: the same field was just written
+            }
+            return false;
+        }
+    }
+
+    private static Field handlerField() {
+        try {
+            Field f = Class.forName("io.helidon.webserver.ConnectionHandler").getDeclaredField("socket");
+            f.setAccessible(true);
+            return f.getType() == SocketChannel.class ? f : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "ConnectionHandler.socket unreachable; tunnels keep Helidon's thread parked", e);
+            return null;
+        }
+    }
+
+    private static SocketChannel closedChannel() {
+        try {
+            SocketChannel c = SocketChannel.open();
+            c.close();
+            return c;
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 

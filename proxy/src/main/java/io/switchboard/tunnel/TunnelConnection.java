@@ -37,8 +37,9 @@ import io.switchboard.ws.Opcode;
  *
  * <p>Threads: when both legs are plain TCP (the usual case) the two sockets move to a
  * {@link ChannelLoop} once the handshake is done: one loop thread per core reads every ready socket
- * and runs this tunnel's relays, and Helidon's thread only waits for the end (Helidon closes the
- * socket when {@link #handle} returns). A slow reader never stalls the loop: what it cannot take
+ * and runs this tunnel's relays, and Helidon's thread for the connection returns (its references
+ * to the client socket are detached first, see {@link ClientChannel}; if they cannot be, it waits
+ * for the end instead, since Helidon closes the socket when {@link #handle} returns). A slow reader never stalls the loop: what it cannot take
  * waits in its {@link ChannelWriter} and the other peer is not read meanwhile. When a leg uses TLS
  * the tunnel keeps two blocking virtual threads instead: client-to-backend on Helidon's, backend-to-
  * client on a second; a slow reader then blocks only its own writer. Either way the relays, the
@@ -82,7 +83,8 @@ final class TunnelConnection implements ServerConnection, Drainable {
     private final Relay upstream;
     private volatile byte[] pendingClientClose;
     private final LoopBinding loop;
-    private final CountDownLatch done = new CountDownLatch(1);
+    private final CountDownLatch accounted = new CountDownLatch(1);
+    private volatile long started;
 
     /** One direction's processing of the bytes read from its leg. */
     interface Relay {
@@ -141,15 +143,22 @@ final class TunnelConnection implements ServerConnection, Drainable {
 
     @Override
     public void handle(Limit limit) throws InterruptedException {
-        long started = System.nanoTime();
+        started = System.nanoTime();
         registry.add(this);
         openGauge = metrics.opened(placement.route(), placement.backend());
         liveness.start();
-        if (loop != null) {
-            runOnLoop();
-        } else {
+        if (loop == null) {
             runOnThreads();
+            accountEnd();
+        } else if (!runOnLoop()) {
+            accounted.await(); // Helidon's thread stays until the loop has accounted for the end
         }
+    }
+
+    /** The end, once: zlib streams given back, metrics, the access log line. */
+    private void accountEnd() {
+        downstream.release();
+        upstream.release();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         metrics.closed(placement.route(), downstream.bytesSeen(), downstream.framesSeen(), upstream.bytesSeen(),
                 upstream.framesSeen(),
@@ -159,6 +168,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
                 .add("down", upstream.bytesSeen() + "B/" + upstream.framesSeen() + "f")
                 .add("close", close.code()).add("closed-by", close.closedBy()).add("io", loop != null ? "loop" : "threads")
                 .add("rtt-client", client.rtt()).add("rtt-backend", backend.rtt()).write();
+        accounted.countDown();
     }
 
     /** The two blocking threads (a leg with TLS): each direction reads on its own virtual thread. */
@@ -171,33 +181,28 @@ final class TunnelConnection implements ServerConnection, Drainable {
             finish();
         }
         finish();
-        downstream.release();
-        upstream.release();
     }
 
     /**
-     * Plain TCP on both legs: the sockets move to an event loop and this (Helidon's) thread only
-     * waits for the end, because Helidon closes the client socket when {@link #handle} returns.
+     * Plain TCP on both legs: the sockets move to an event loop. Helidon's thread then returns at
+     * once when Helidon's internals let the connection be detached ({@link ClientChannel#detach}),
+     * else it waits for the end, because Helidon closes the client socket when {@link #handle}
+     * returns.
+     *
+     * @return true when Helidon's thread may return now
      */
-    private void runOnLoop() throws InterruptedException {
+    private boolean runOnLoop() {
         DataReader reader = ctx.dataReader();
         int buffered = reader.available();
         byte[] pipelined = buffered > 0 ? reader.readBytes(buffered) : new byte[0];
         ClientChannel.releaseBuffers(ctx);
+        boolean detached = ClientChannel.detach(ctx);
         try {
             loop.start(pipelined, early);
         } catch (IOException e) {
             finish();
         }
-        done.await();
-        // the relays' zlib streams are given back on the loop, after any event it is handling
-        CountDownLatch released = new CountDownLatch(1);
-        loop.afterEvents(() -> {
-            downstream.release();
-            upstream.release();
-            released.countDown();
-        });
-        released.await(1, TimeUnit.SECONDS);
+        return detached;
     }
 
     /** Bytes read from the leg on {@code side}, from the event loop. */
@@ -491,7 +496,9 @@ final class TunnelConnection implements ServerConnection, Drainable {
         }
         backend.out.closeSocket();
         client.out.closeSocket();
-        done.countDown();
+        if (loop != null) {
+            loop.afterEvents(this::accountEnd); // after any event the loop is handling for this tunnel
+        }
         lease.close();
         registry.remove(this);
         openGauge.run();

@@ -18,9 +18,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * proxy ({@code Main run}) in their own JVMs, opens N WebSockets through the proxy, forces a full
  * GC, and prints the proxy's RSS and heap growth divided by N, plus the top of a heap histogram.
  *
- * <p>Usage: {@code IdleMemoryBench [connections] [heartbeat-on|heartbeat-off]} (default 9000,
- * heartbeats on as in the default config: the machine's hard limit of 20,000 open files per
- * process allows two sockets per proxied connection up to about 9,900).
+ * <p>Usage: {@code IdleMemoryBench [connections] [heartbeat-on|heartbeat-off] [deflate]
+ * [message=BYTES]} (default 9000, heartbeats on as in the default config: the machine's hard limit
+ * of 20,000 open files per process allows two sockets per proxied connection up to about 9,900).
+ * The words after the count may come in any order.
+ *
+ * <p>Without {@code deflate}: one tunnel route (the default mode), connections that only
+ * handshake. With {@code deflate}: {@link DeflateIdle}, three terminate-mode proxies in turn
+ * (no deflate; deflate on the client leg without context takeover; with context takeover), each
+ * connection exchanging one message first ({@code message}, default 16384 bytes of JSON-like text,
+ * compressed both ways when deflate is agreed) so that any zlib state is touched, and the
+ * readings printed side by side.
  */
 public final class IdleMemoryBench {
     /** JVM options of the measured proxy: the launcher's defaults. */
@@ -30,10 +38,35 @@ public final class IdleMemoryBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 9000;
-        boolean heartbeats = args.length < 2 || !args[1].equals("heartbeat-off");
-        try (ChildJvm backend = ChildJvm.start(List.of("-XX:+UseSerialGC"), EchoServerMain.class.getName(), "ready ");
-             ChildJvm proxy = startProxy(backend.awaitReady(), heartbeats)) {
+        int n = 9000;
+        boolean heartbeats = true;
+        boolean deflate = false;
+        int message = 16384;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i == 0 && a.chars().allMatch(Character::isDigit)) {
+                n = Integer.parseInt(a);
+            } else if (a.equals("heartbeat-off") || a.equals("heartbeat-on")) {
+                heartbeats = a.equals("heartbeat-on");
+            } else if (a.equals("deflate")) {
+                deflate = true;
+            } else if (a.startsWith("message=")) {
+                message = Integer.parseInt(a.substring("message=".length()));
+            } else {
+                System.err.println("usage: IdleMemoryBench [connections] [heartbeat-on|heartbeat-off] [deflate] [message=BYTES]");
+                System.exit(2);
+            }
+        }
+        if (deflate) {
+            DeflateIdle.run(n, heartbeats, message);
+            return;
+        }
+        tunnel(n, heartbeats);
+    }
+
+    private static void tunnel(int n, boolean heartbeats) throws Exception {
+        try (ChildJvm backend = startBackend();
+             ChildJvm proxy = startProxy(config(backend.awaitReady(), "", heartbeats))) {
             int port = Integer.parseInt(proxy.awaitReady().replaceAll(".*:", ""));
             Thread.sleep(1000);
             long rss0 = settledRss(proxy);
@@ -61,17 +94,26 @@ public final class IdleMemoryBench {
         }
     }
 
-    private static ChildJvm startProxy(String backendAddress, boolean heartbeats) throws Exception {
+    static ChildJvm startBackend() throws IOException {
+        return ChildJvm.start(List.of("-XX:+UseSerialGC"), EchoServerMain.class.getName(), "ready ");
+    }
+
+    /** A config with one route on {@code /} to the backend; {@code routeExtra} adds route keys (indented lines). */
+    static String config(String backendAddress, String routeExtra, boolean heartbeats) {
+        return "listen: 127.0.0.1:0\nadmin: {listen: 127.0.0.1:0}\npools:\n  echo:\n    backends: ["
+                + backendAddress + "]\nroutes:\n  - path: /\n    pool: echo\n" + routeExtra
+                + (heartbeats ? "" : "websocket: {heartbeat: off}\n");
+    }
+
+    static ChildJvm startProxy(String yaml) throws Exception {
         Path cfg = Files.createTempFile("switchboard-bench", ".yaml");
-        Files.writeString(cfg, "listen: 127.0.0.1:0\nadmin: {listen: 127.0.0.1:0}\npools:\n  echo:\n    backends: ["
-                + backendAddress + "]\nroutes:\n  - path: /\n    pool: echo\n"
-                + (heartbeats ? "" : "websocket: {heartbeat: off}\n"));
+        Files.writeString(cfg, yaml);
         cfg.toFile().deleteOnExit();
         return ChildJvm.start(PROXY_JVM, "io.switchboard.Main", "switchboard listening on http://", "run", cfg.toString());
     }
 
     /** RSS after two full GCs, so garbage does not count. */
-    private static long settledRss(ChildJvm proxy) throws Exception {
+    static long settledRss(ChildJvm proxy) throws Exception {
         proxy.jcmd("GC.run");
         proxy.jcmd("GC.run");
         Thread.sleep(500);
@@ -79,7 +121,7 @@ public final class IdleMemoryBench {
     }
 
     /** Live heap bytes: the histogram's total line after a full GC. */
-    private static long heapUsed(ChildJvm proxy) throws Exception {
+    static long heapUsed(ChildJvm proxy) throws Exception {
         String[] lines = proxy.jcmd("GC.class_histogram").strip().split("\n");
         String[] total = lines[lines.length - 1].trim().split("\\s+");
         return Long.parseLong(total[2]);

@@ -6,26 +6,33 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The peer benchmark: direct, HAProxy, nginx and Switchboard (tunnel mode) in front of the same
- * echo backend, measured in one run and printed as one Markdown table with Switchboard's ratios
- * to each peer. Each proxy is pinned to CPU 0; the backend and this generator to CPU 1 (the
- * launcher starts this JVM under {@code taskset -c 1}).
+ * The peer benchmark: direct, HAProxy, nginx and Switchboard in front of the same echo backend,
+ * measured in one run and printed as one Markdown table with Switchboard's ratios to each peer.
+ * Switchboard runs three times, each its own JVM with the same flags: a tunnel route, a terminate
+ * route, and a terminate route with {@code deflate: {client: true, backend: false}} whose
+ * connections the generator opens with a permessage-deflate offer and feeds compressed messages
+ * (the column "terminate + deflate": compression on the client leg, plain toward the backend).
+ * Each proxy is pinned to CPU 0; the backend and this generator to CPU 1 (the launcher starts
+ * this JVM under {@code taskset -c 1}).
  *
  * <p>Order: start everything; idle memory on the fresh proxies; a warm-up of every mode on every
  * target (JIT, pools); then {@code runs} rounds, each measuring every target in turn (so drift
- * over time hits all of them alike): echo, pipelined, handshakes. A figure is the median of the
- * rounds. Nothing is asserted: this prints numbers.
+ * over time hits all of them alike): for each message size, echo then pipelined; then
+ * handshakes. A figure is the median of the rounds. Nothing is asserted: this prints numbers.
  *
- * <p>Options (defaults): {@code --duration 5s --connections 50 --runs 3 --size 64 --inflight 16
- * --workers 50 --idle 2000 --backends 2 --warmup 2s --only direct,haproxy,nginx,switchboard
- * --no-install}. Peers missing from the machine are installed with apt-get unless
- * {@code --no-install}.
+ * <p>Options (defaults): {@code --duration 5s --connections 50 --runs 3 --sizes 64,16384
+ * --payload json --inflight 16 --workers 50 --idle 2000 --backends 2 --warmup 2s
+ * --deflate-level 1 --min-size 64 --only direct,haproxy,nginx,tunnel,terminate,deflate
+ * --no-install --attempts 3 --max-foreign 10}; {@code --size N} is {@code --sizes N};
+ * {@code switchboard} in {@code --only} means {@code tunnel}. Peers missing from the machine are
+ * installed with apt-get unless {@code --no-install}.
  */
 public final class Bench {
     private static final int PROXY_CPU = 0;
@@ -36,12 +43,20 @@ public final class Bench {
     private final Duration warmup;
     private final int connections;
     private final int runs;
-    private final int size;
+    private final List<Integer> sizes;
+    private final Payloads.Kind payload;
     private final int inflight;
     private final int workers;
     private final int idle;
+    private final int level;
+    private final int minSize;
+    private final Map<Integer, FlowLoad.Messages> messages = new LinkedHashMap<>();
     private long users = 1;
     private Targets.Target backend;
+
+    /** A column of the table: a server, and the extension offer its connections carry (null: none). */
+    record Column(String name, Targets.Target target, String offer) {
+    }
 
     private Bench(Map<String, String> opt) {
         this.opt = opt;
@@ -49,10 +64,17 @@ public final class Bench {
         this.warmup = LoadMain.duration(opt.getOrDefault("warmup", "2s"));
         this.connections = Integer.parseInt(opt.getOrDefault("connections", "50"));
         this.runs = Integer.parseInt(opt.getOrDefault("runs", "3"));
-        this.size = Integer.parseInt(opt.getOrDefault("size", "64"));
+        this.sizes = Arrays.stream(opt.getOrDefault("sizes", opt.getOrDefault("size", "64,16384")).split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
+        this.payload = Payloads.Kind.of(opt.getOrDefault("payload", "json"));
         this.inflight = Integer.parseInt(opt.getOrDefault("inflight", "16"));
         this.workers = Integer.parseInt(opt.getOrDefault("workers", opt.getOrDefault("connections", "50")));
         this.idle = Integer.parseInt(opt.getOrDefault("idle", "2000"));
+        this.level = Integer.parseInt(opt.getOrDefault("deflate-level", "1"));
+        this.minSize = Integer.parseInt(opt.getOrDefault("min-size", "64"));
+        for (int size : sizes) {
+            messages.put(size, FlowLoad.Messages.of(payload, size, level, minSize));
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -62,7 +84,9 @@ public final class Bench {
     }
 
     private void run() throws Exception {
-        List<String> only = List.of(opt.getOrDefault("only", "direct,haproxy,nginx,switchboard").split(","));
+        long started0 = System.nanoTime();
+        List<String> only = Arrays.stream(opt.getOrDefault("only", "direct,haproxy,nginx,tunnel,terminate,deflate").split(","))
+                .map(s -> s.trim().equals("switchboard") ? "tunnel" : s.trim()).toList();
         if (!opt.containsKey("no-install") && (only.contains("haproxy") || only.contains("nginx"))) {
             Targets.ensureInstalled();
         }
@@ -75,116 +99,160 @@ public final class Bench {
         Targets.Target echo = Targets.echo(dir, backends, LOAD_CPU);
         backend = echo;
         started.add(echo);
-        List<Targets.Target> targets = new ArrayList<>();
+        List<Column> columns = new ArrayList<>();
         if (only.contains("direct")) {
-            targets.add(new Targets.Target("direct", echo.urls(), null, false));
+            columns.add(new Column("direct", new Targets.Target("direct", echo.urls(), null, false), null));
         }
         if (only.contains("haproxy")) {
-            targets.add(add(started, Targets.haproxy(dir, echo.urls(), PROXY_CPU)));
+            columns.add(column(started, Targets.haproxy(dir, echo.urls(), PROXY_CPU), null));
         }
         if (only.contains("nginx")) {
-            targets.add(add(started, Targets.nginx(dir, echo.urls(), PROXY_CPU)));
+            columns.add(column(started, Targets.nginx(dir, echo.urls(), PROXY_CPU), null));
         }
-        if (only.contains("switchboard")) {
-            targets.add(add(started, Targets.switchboard(dir, echo.urls(), PROXY_CPU)));
+        if (only.contains("tunnel")) {
+            columns.add(column(started, Targets.switchboard(dir, echo.urls(), PROXY_CPU, "tunnel", null,
+                    Report.TUNNEL, "switchboard-tunnel"), null));
+        }
+        if (only.contains("terminate")) {
+            columns.add(column(started, Targets.switchboard(dir, echo.urls(), PROXY_CPU, "terminate", null,
+                    Report.TERMINATE, "switchboard-terminate"), null));
+        }
+        if (only.contains("deflate")) {
+            String deflate = String.format(Locale.ROOT, "{client: true, backend: false, context-takeover: false, level: %d,"
+                    + " min-size: %dB}", level, minSize);
+            columns.add(column(started, Targets.switchboard(dir, echo.urls(), PROXY_CPU, "terminate", deflate,
+                    Report.DEFLATE, "switchboard-deflate"), ClientDeflate.offer(false)));
         }
         log("configs and logs in " + dir + "; echo backend " + echo.urls());
+        log("payload: " + payload.describe() + ", " + messages.get(sizes.get(0)).bodies().length
+                + " distinct messages per size, e.g. " + sample());
 
         Map<String, IdleLoad.Result> idleResults = new LinkedHashMap<>();
         if (idle > 0) {
-            for (Targets.Target t : targets) {
-                if (t.process() != null) {
-                    IdleLoad.Result r = IdleLoad.measure(t, idle, Math.min(50, idle), nextUsers(idle + 50));
-                    idleResults.put(t.name(), r);
-                    log(String.format(Locale.ROOT, "idle %-11s %,d conns opened in %d ms: RSS %,d -> %,d kB = %,d B/conn%s",
-                            t.name(), idle, r.openMillis(), r.rssBefore() / 1024, r.rssAfter() / 1024, r.rssPerConnection(),
+            for (Column c : columns) {
+                if (c.target().process() != null) {
+                    IdleLoad.Result r = IdleLoad.measure(c.target(), idle, Math.min(50, idle), nextUsers(idle + 50), c.offer());
+                    idleResults.put(c.name(), r);
+                    log(String.format(Locale.ROOT, "idle %-31s %,d conns opened in %d ms: RSS %,d -> %,d kB = %,d B/conn%s",
+                            c.name(), idle, r.openMillis(), r.rssBefore() / 1024, r.rssAfter() / 1024, r.rssPerConnection(),
                             r.heapBefore() < 0 ? "" : String.format(Locale.ROOT, "; live heap %,d B/conn", r.heapPerConnection())));
                 }
             }
         }
-        for (Targets.Target t : targets) {
-            log("warm-up " + t.name());
-            measure(t, warmup, null, null);
+        for (Column c : columns) {
+            log("warm-up " + c.name());
+            measure(c, warmup, null, null);
         }
         Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
         for (int run = 1; run <= runs; run++) {
             log("run " + run + ": load average " + Files.readString(Path.of("/proc/loadavg")).trim());
-            for (Targets.Target t : targets) {
-                Map<String, List<Double>> m = results.computeIfAbsent(t.name(), k -> new LinkedHashMap<>());
-                round(t, duration, m);
-                log(String.format(Locale.ROOT, "run %d %-11s echo %s msgs/s p50/p90/p99/p99.9 %.0f/%.0f/%.0f/%.0f us,"
-                                + " handshakes %s/s, pipelined %s msgs/s", run, t.name(),
-                        LoadMain.si(last(m, "echo")), last(m, "p50"), last(m, "p90"), last(m, "p99"), last(m, "p999"),
-                        LoadMain.si(last(m, "connect")), LoadMain.si(last(m, "pipelined"))));
+            for (Column c : columns) {
+                Map<String, List<Double>> m = results.computeIfAbsent(c.name(), k -> new LinkedHashMap<>());
+                round(c, duration, m);
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "run %d %s:", run, c.name()));
+                for (int size : sizes) {
+                    line.append(String.format(Locale.ROOT, " %d B echo %s msgs/s p50/p99 %.0f/%.0f us, pipelined %s msgs/s;",
+                            size, LoadMain.si(last(m, "echo@" + size)), last(m, "p50@" + size), last(m, "p99@" + size),
+                            LoadMain.si(last(m, "pipelined@" + size))));
+                }
+                log(line.append(" handshakes ").append(LoadMain.si(last(m, "connect"))).append("/s").toString());
             }
         }
-        Report report = new Report(results, idleResults, targets.stream().map(Targets.Target::name).toList());
-        System.out.println(report.table(connections, size, inflight, workers, idle, duration, runs));
+        Report report = new Report(results, idleResults, columns.stream().map(Column::name).toList(), sizes);
+        System.out.println(report.table(connections, inflight, workers, idle, duration, runs));
+        System.out.println(report.payloadNote(payload, messages.get(sizes.get(0)).bodies().length, level, minSize));
         System.out.println(report.details());
+        log(String.format(Locale.ROOT, "total run time %.1f min", (System.nanoTime() - started0) / 60e9));
         stopAll(started);
     }
 
+    private String sample() {
+        byte[] first = messages.get(sizes.get(0)).bodies()[0];
+        return payload == Payloads.Kind.JSON ? new String(first, 0, Math.min(first.length, 120), java.nio.charset.StandardCharsets.US_ASCII)
+                + (first.length > 120 ? "..." : "") : first.length + " random bytes";
+    }
+
     /**
-     * One round on one target, repeated (up to {@code --attempts}, default 3) while another
+     * One round on one column, repeated (up to {@code --attempts}, default 3) while another
      * process took more than {@code --max-foreign} (default 10) percent of either core; the
      * last attempt is kept either way and its noise shows in the details.
      */
-    private void round(Targets.Target t, Duration d, Map<String, List<Double>> into) throws Exception {
+    private void round(Column c, Duration d, Map<String, List<Double>> into) throws Exception {
         int attempts = Integer.parseInt(opt.getOrDefault("attempts", "3"));
-        double maxForeign = Double.parseDouble(opt.getOrDefault("max-foreign", "10"));
         for (int a = 1; ; a++) {
             awaitQuiet();
-            double foreign = measure(t, d, a == attempts ? into : null, into);
-            if (foreign <= maxForeign || a == attempts) {
+            double foreign = measure(c, d, a == attempts ? into : null, into);
+            if (foreign <= maxForeign() || a == attempts) {
                 return;
             }
             log(String.format(Locale.ROOT, "%s: other processes took %.0f%% of a core during the round; repeating it",
-                    t.name(), foreign));
+                    c.name(), foreign));
         }
     }
 
     /**
-     * Measures echo, pipelined and handshakes once on {@code t}; records into {@code into} when
-     * it is not null, or when the round was clean and {@code cleanInto} is not null.
+     * Measures echo and pipelined at every size, then handshakes, once on {@code c}; records into
+     * {@code into} when it is not null, or when the round was clean and {@code cleanInto} is not null.
      *
      * @return the largest foreign CPU share seen in any phase, percent
      */
-    private double measure(Targets.Target t, Duration d, Map<String, List<Double>> into,
+    private double measure(Column c, Duration d, Map<String, List<Double>> into,
                            Map<String, List<Double>> cleanInto) throws Exception {
+        Targets.Target t = c.target();
         SecureRandom seeds = new SecureRandom();
         List<WsWire> wires = new ArrayList<>();
         for (URI u : t.urls()) {
-            wires.add(new WsWire(u, seeds.nextLong()));
+            wires.add(new WsWire(u, seeds.nextLong(), c.offer()));
         }
-        Phase<FlowLoad.Result> echo = Phase.run(t, backend,
-                () -> FlowLoad.run(wires, connections, size, 1, d, nextUsers(connections)));
-        pause();
-        Phase<FlowLoad.Result> piped = Phase.run(t, backend,
-                () -> FlowLoad.run(wires, connections, size, inflight, d, nextUsers(connections)));
-        pause();
-        Phase<ConnectLoad.Result> hs = Phase.run(t, backend, () -> ConnectLoad.run(t.urls(), workers, d, nextUsers(0)));
+        Map<String, Phase<?>> phases = new LinkedHashMap<>();
+        for (int size : sizes) {
+            FlowLoad.Messages msgs = messages.get(size);
+            phases.put("echo@" + size, Phase.run(t, backend,
+                    () -> FlowLoad.run(wires, connections, msgs, 1, d, nextUsers(connections))));
+            pause();
+            phases.put("pipelined@" + size, Phase.run(t, backend,
+                    () -> FlowLoad.run(wires, connections, msgs, inflight, d, nextUsers(connections))));
+            pause();
+        }
+        Phase<ConnectLoad.Result> hs = Phase.run(t, backend, () -> ConnectLoad.run(t.urls(), workers, d, nextUsers(0), c.offer()));
         users += hs.result().handshakes() + hs.result().failed() + 1_000_000;
         pause();
-        if (echo.result().failed() + piped.result().failed() > 0 || hs.result().failed() > 0) {
-            log(t.name() + ": failed connections: echo " + echo.result().failed() + ", pipelined "
-                    + piped.result().failed() + ", handshakes " + hs.result().failed());
+        long failed = hs.result().failed();
+        long bad = 0;
+        double foreign = hs.foreign();
+        for (Phase<?> p : phases.values()) {
+            FlowLoad.Result r = (FlowLoad.Result) p.result();
+            failed += r.failed();
+            bad += r.bad();
+            foreign = Math.max(foreign, p.foreign());
         }
-        double foreign = Math.max(echo.foreign(), Math.max(piped.foreign(), hs.foreign()));
+        if (failed + bad > 0) {
+            log(c.name() + ": " + failed + " failed connections or handshakes, " + bad + " bad echoes in this round");
+        }
         Map<String, List<Double>> m = into != null ? into : foreign <= maxForeign() ? cleanInto : null;
         if (m == null) {
             return foreign;
         }
-        Histogram h = echo.result().latency();
-        put(m, "echo", echo.result().rate());
-        put(m, "p50", h.percentile(50) / 1e3);
-        put(m, "p90", h.percentile(90) / 1e3);
-        put(m, "p99", h.percentile(99) / 1e3);
-        put(m, "p999", h.percentile(99.9) / 1e3);
-        put(m, "pipelined", piped.result().rate());
+        for (Map.Entry<String, Phase<?>> e : phases.entrySet()) {
+            FlowLoad.Result r = (FlowLoad.Result) e.getValue().result();
+            String key = e.getKey();
+            put(m, key, r.rate());
+            if (key.startsWith("echo@")) {
+                String size = key.substring("echo".length());
+                Histogram h = r.latency();
+                put(m, "p50" + size, h.percentile(50) / 1e3);
+                put(m, "p90" + size, h.percentile(90) / 1e3);
+                put(m, "p99" + size, h.percentile(99) / 1e3);
+                put(m, "p999" + size, h.percentile(99.9) / 1e3);
+                put(m, "ratioOut" + size, r.ratioOut());
+                put(m, "ratioIn" + size, r.ratioIn());
+            }
+            record(m, key, e.getValue());
+        }
         put(m, "connect", hs.result().rate());
-        record(m, "echo", echo);
-        record(m, "pipelined", piped);
         record(m, "connect", hs);
+        put(m, "failed", failed);
+        put(m, "bad", bad);
         return foreign;
     }
 
@@ -239,9 +307,9 @@ public final class Bench {
         return l.get(l.size() - 1);
     }
 
-    private static Targets.Target add(List<Targets.Target> started, Targets.Target t) {
+    private static Column column(List<Targets.Target> started, Targets.Target t, String offer) {
         started.add(t);
-        return t;
+        return new Column(t.name(), t, offer);
     }
 
     private static void stopAll(List<Targets.Target> started) {

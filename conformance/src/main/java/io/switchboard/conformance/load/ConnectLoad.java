@@ -35,8 +35,9 @@ final class ConnectLoad {
     /**
      * @param urls     servers; worker {@code w} connects to {@code urls[w % size]}
      * @param userBase every handshake sends a distinct {@code X-User: u<n>}, n counting from this
+     * @param offer    a {@code Sec-WebSocket-Extensions} offer every upgrade carries, or null
      */
-    static Result run(List<java.net.URI> urls, int workers, Duration duration, long userBase)
+    static Result run(List<java.net.URI> urls, int workers, Duration duration, long userBase, String offer)
             throws InterruptedException {
         LongAdder done = new LongAdder();
         LongAdder failed = new LongAdder();
@@ -48,7 +49,7 @@ final class ConnectLoad {
         for (int w = 0; w < workers; w++) {
             Histogram h = new Histogram();
             histograms.add(h);
-            WsWire wire = new WsWire(urls.get(w % urls.size()), new java.security.SecureRandom().nextLong());
+            WsWire wire = new WsWire(urls.get(w % urls.size()), new java.security.SecureRandom().nextLong(), offer);
             threads.add(Thread.ofPlatform().daemon().stackSize(256 * 1024).name("connect-" + w)
                     .start(() -> loop(wire, end, users, done, failed, h)));
         }

@@ -41,6 +41,29 @@ public final class EchoServer {
     public static void main(String[] args) throws IOException {
         int ports = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         Selector selector = Selector.open();
+        System.out.println("ready " + String.join(",", listen(selector, ports)));
+        System.out.flush();
+        serve(selector);
+    }
+
+    /**
+     * Starts the server on a daemon thread of this JVM (for tests); returns its
+     * {@code 127.0.0.1:PORT} addresses.
+     */
+    static List<String> startInProcess(int ports) throws IOException {
+        Selector selector = Selector.open();
+        List<String> addresses = listen(selector, ports);
+        Thread.ofPlatform().daemon().name("echo-server").start(() -> {
+            try {
+                serve(selector);
+            } catch (IOException e) {
+                // the selector broke: the test using it will see refused or dead connections
+            }
+        });
+        return addresses;
+    }
+
+    private static List<String> listen(Selector selector, int ports) throws IOException {
         List<String> addresses = new ArrayList<>();
         for (int i = 0; i < ports; i++) {
             ServerSocketChannel server = ServerSocketChannel.open();
@@ -49,8 +72,10 @@ public final class EchoServer {
             server.register(selector, SelectionKey.OP_ACCEPT);
             addresses.add("127.0.0.1:" + ((InetSocketAddress) server.getLocalAddress()).getPort());
         }
-        System.out.println("ready " + String.join(",", addresses));
-        System.out.flush();
+        return addresses;
+    }
+
+    private static void serve(Selector selector) throws IOException {
         while (true) {
             selector.select(key -> ready(selector, key));
         }

@@ -31,11 +31,13 @@ final class IdleLoad {
     private IdleLoad() {
     }
 
-    static Result measure(Targets.Target target, int n, int warmup, long userBase) throws IOException, InterruptedException {
+    /** @param offer a {@code Sec-WebSocket-Extensions} offer every upgrade carries, or null */
+    static Result measure(Targets.Target target, int n, int warmup, long userBase, String offer)
+            throws IOException, InterruptedException {
         List<WsWire> wires = new ArrayList<>();
         SecureRandom seeds = new SecureRandom();
         for (URI u : target.urls()) {
-            wires.add(new WsWire(u, seeds.nextLong()));
+            wires.add(new WsWire(u, seeds.nextLong(), offer));
         }
         closeAll(open(wires, warmup, userBase + n));
         Thread.sleep(500);

@@ -8,59 +8,90 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns the rounds of a {@link Bench} into its Markdown table (medians, and Switchboard's ratio
- * to each peer present) and a details block (every round's figures, so the spread is visible).
+ * Turns the rounds of a {@link Bench} into its Markdown table (medians, with rows per message
+ * size, and Switchboard's ratios: tunnel and terminate to each peer present, and terminate with
+ * deflate to plain terminate) and a details block (every round's figures, so the spread is visible).
  */
 final class Report {
+    static final String TUNNEL = "Switchboard tunnel";
+    static final String TERMINATE = "Switchboard terminate";
+    static final String DEFLATE = "Switchboard terminate + deflate";
+    private static final String[][] RATIOS = {
+        {TUNNEL, "HAProxy"}, {TUNNEL, "nginx"}, {TERMINATE, "HAProxy"}, {TERMINATE, "nginx"}, {DEFLATE, TERMINATE},
+    };
+
     private final Map<String, Map<String, List<Double>>> runs;
     private final Map<String, IdleLoad.Result> idle;
     private final List<String> names;
+    private final List<Integer> sizes;
+    private final List<String[]> ratios;
 
-    /** @param runs target -> metric -> one value per round; @param names column order */
-    Report(Map<String, Map<String, List<Double>>> runs, Map<String, IdleLoad.Result> idle, List<String> names) {
+    /** @param runs column -> metric -> one value per round; @param names column order */
+    Report(Map<String, Map<String, List<Double>>> runs, Map<String, IdleLoad.Result> idle, List<String> names,
+           List<Integer> sizes) {
         this.runs = runs;
         this.idle = idle;
         this.names = names;
+        this.sizes = sizes;
+        this.ratios = java.util.Arrays.stream(RATIOS).filter(r -> names.contains(r[0]) && names.contains(r[1])).toList();
     }
 
-    String table(int connections, int size, int inflight, int workers, int idleCount, Duration d, int rounds) {
-        List<String> peers = names.stream().filter(n -> n.equals("HAProxy") || n.equals("nginx")).toList();
-        boolean sb = names.contains("Switchboard");
+    String table(int connections, int inflight, int workers, int idleCount, Duration d, int rounds) {
         StringBuilder t = new StringBuilder();
         t.append("| |");
         for (String n : names) {
             t.append(' ').append(header(n)).append(" |");
         }
-        if (sb) {
-            peers.forEach(p -> t.append(" Switchboard / ").append(p).append(" |"));
+        for (String[] r : ratios) {
+            t.append(' ').append(shortName(r[0])).append(" / ").append(shortName(r[1])).append(" |");
         }
         t.append("\n|---|");
-        t.append("---|".repeat(names.size() + (sb ? peers.size() : 0)));
+        t.append("---|".repeat(names.size() + ratios.size()));
         t.append('\n');
-        row(t, "echo msgs/s (" + size + " B, " + connections + " connections, closed loop)", "echo", peers, sb);
-        latencyRow(t, peers, sb);
-        row(t, "WebSocket handshakes/s (" + workers + " workers)", "connect", peers, sb);
-        row(t, inflight + " messages in flight per connection, msgs/s", "pipelined", peers, sb);
+        for (int size : sizes) {
+            row(t, "echo msgs/s (" + bytes(size) + ", " + connections + " connections, closed loop)", "echo@" + size);
+            latencyRow(t, size);
+        }
+        for (int size : sizes) {
+            row(t, inflight + " messages in flight per connection, msgs/s (" + bytes(size) + ")", "pipelined@" + size);
+        }
+        row(t, "WebSocket handshakes/s (" + workers + " workers)", "connect");
         if (!idle.isEmpty()) {
             t.append(String.format(Locale.ROOT, "| memory per idle proxied WebSocket (RSS delta / %,d connections) |", idleCount));
             for (String n : names) {
                 IdleLoad.Result r = idle.get(n);
                 t.append(' ').append(r == null ? "-" : kb(r.rssPerConnection())).append(" |");
             }
-            if (sb) {
-                for (String p : peers) {
-                    t.append(' ').append(ratio(idleOf("Switchboard"), idleOf(p))).append(" |");
-                }
+            for (String[] r : ratios) {
+                t.append(' ').append(ratio(idleOf(r[0]), idleOf(r[1]))).append(" |");
             }
             t.append('\n');
         }
-        t.append(String.format(Locale.ROOT, "%nMedian of %d rounds of %d s per mode. Ratios are Switchboard's figure"
-                + " divided by the peer's: above 1.00x is better for rates, worse for latency and memory.%n",
+        t.append(String.format(Locale.ROOT, "%nMedian of %d rounds of %d s per mode. Ratios are the first column's figure"
+                + " divided by the second's: above 1.00x is better for rates, worse for latency and memory.%n",
                 rounds, d.toSeconds()));
         return t.toString();
     }
 
-    /** Every round, every metric, per target; and the idle readings in full. */
+    /** What the messages were, and how well the deflate column's messages compressed each way. */
+    String payloadNote(Payloads.Kind kind, int distinct, int level, int minSize) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Payload: %s, %d distinct messages per size,"
+                + " every echo compared with what was sent (bad echoes in all rounds: %s).", kind.describe(), distinct, badEchoes()));
+        if (names.contains(DEFLATE)) {
+            b.append(String.format(Locale.ROOT, " \"%s\": permessage-deflate on the client leg only (level %d, min-size %d B,"
+                    + " no context takeover), plain toward the backend; compressed / plain payload bytes, client to proxy and"
+                    + " proxy to client:", DEFLATE, level, minSize));
+            for (int size : sizes) {
+                b.append(String.format(Locale.ROOT, " %s %.2f and %.2f;", bytes(size), median(DEFLATE, "ratioOut@" + size),
+                        median(DEFLATE, "ratioIn@" + size)));
+            }
+            b.setLength(b.length() - 1);
+            b.append('.');
+        }
+        return b.append('\n').toString();
+    }
+
+    /** Every round, every metric, per column; and the idle readings in full. */
     String details() {
         StringBuilder b = new StringBuilder("```\n");
         for (String n : names) {
@@ -68,15 +99,23 @@ final class Report {
             if (m == null) {
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "%-11s echo msgs/s %s%n", n, list(m.get("echo"), true)));
-            b.append(String.format(Locale.ROOT, "%-11s echo p50/p90/p99/p99.9 us %s%n", "", latencies(m)));
-            b.append(String.format(Locale.ROOT, "%-11s handshakes/s %s%n", "", list(m.get("connect"), true)));
-            b.append(String.format(Locale.ROOT, "%-11s pipelined msgs/s %s%n", "", list(m.get("pipelined"), true)));
-            b.append(String.format(Locale.ROOT, "%-11s CPU busy %%: cpu0 (of it the proxy) / cpu1 (of it generator + backend):"
-                    + " echo %s  pipelined %s  handshakes %s%n", "", cpu(m, "echo"), cpu(m, "pipelined"), cpu(m, "connect")));
+            b.append(n).append('\n');
+            for (int size : sizes) {
+                b.append(String.format(Locale.ROOT, "  %-7s echo msgs/s %s%n", bytes(size), list(m.get("echo@" + size))));
+                b.append(String.format(Locale.ROOT, "  %-7s echo p50/p90/p99/p99.9 us %s%n", "", latencies(m, size)));
+                b.append(String.format(Locale.ROOT, "  %-7s pipelined msgs/s %s%n", "", list(m.get("pipelined@" + size))));
+            }
+            b.append(String.format(Locale.ROOT, "  handshakes/s %s%n", list(m.get("connect"))));
+            b.append(String.format(Locale.ROOT, "  failed connections / bad echoes per round: %s%n", errors(m)));
+            b.append("  CPU busy %: cpu0 (of it the proxy) / cpu1 (of it generator + backend), per round:\n");
+            for (int size : sizes) {
+                b.append(String.format(Locale.ROOT, "    %-7s echo %s  pipelined %s%n", bytes(size), cpu(m, "echo@" + size),
+                        cpu(m, "pipelined@" + size)));
+            }
+            b.append(String.format(Locale.ROOT, "    handshakes %s%n", cpu(m, "connect")));
             IdleLoad.Result r = idle.get(n);
             if (r != null) {
-                b.append(String.format(Locale.ROOT, "%-11s idle: RSS %,d -> %,d kB over %,d connections (%,d B each)%s%n", "",
+                b.append(String.format(Locale.ROOT, "  idle: RSS %,d -> %,d kB over %,d connections (%,d B each)%s%n",
                         r.rssBefore() / 1024, r.rssAfter() / 1024, r.connections(), r.rssPerConnection(),
                         r.heapBefore() < 0 ? "" : String.format(Locale.ROOT, "; live heap %,d -> %,d kB (%,d B each)",
                                 r.heapBefore() / 1024, r.heapAfter() / 1024, r.heapPerConnection())));
@@ -85,29 +124,25 @@ final class Report {
         return b.append("```").toString();
     }
 
-    private void row(StringBuilder t, String label, String metric, List<String> peers, boolean sb) {
+    private void row(StringBuilder t, String label, String metric) {
         t.append("| ").append(label).append(" |");
         for (String n : names) {
             t.append(' ').append(LoadMain.si(median(n, metric))).append(" |");
         }
-        if (sb) {
-            for (String p : peers) {
-                t.append(' ').append(ratio(median("Switchboard", metric), median(p, metric))).append(" |");
-            }
+        for (String[] r : ratios) {
+            t.append(' ').append(ratio(median(r[0], metric), median(r[1], metric))).append(" |");
         }
         t.append('\n');
     }
 
-    private void latencyRow(StringBuilder t, List<String> peers, boolean sb) {
-        t.append("| echo latency p50 / p99 (µs) |");
+    private void latencyRow(StringBuilder t, int size) {
+        t.append("| echo latency p50 / p99 (µs, ").append(bytes(size)).append(") |");
         for (String n : names) {
-            t.append(String.format(Locale.ROOT, " %.0f / %.0f |", median(n, "p50"), median(n, "p99")));
+            t.append(String.format(Locale.ROOT, " %.0f / %.0f |", median(n, "p50@" + size), median(n, "p99@" + size)));
         }
-        if (sb) {
-            for (String p : peers) {
-                t.append(' ').append(ratio(median("Switchboard", "p50"), median(p, "p50"))).append(" / ")
-                        .append(ratio(median("Switchboard", "p99"), median(p, "p99"))).append(" |");
-            }
+        for (String[] r : ratios) {
+            t.append(' ').append(ratio(median(r[0], "p50@" + size), median(r[1], "p50@" + size))).append(" / ")
+                    .append(ratio(median(r[0], "p99@" + size), median(r[1], "p99@" + size))).append(" |");
         }
         t.append('\n');
     }
@@ -123,18 +158,37 @@ final class Report {
         return k % 2 == 1 ? v.get(k / 2) : (v.get(k / 2 - 1) + v.get(k / 2)) / 2;
     }
 
+    private String badEchoes() {
+        long sum = 0;
+        for (Map<String, List<Double>> m : runs.values()) {
+            sum += m.getOrDefault("bad", List.of()).stream().mapToLong(Double::longValue).sum();
+        }
+        return String.format(Locale.ROOT, "%,d", sum);
+    }
+
     private double idleOf(String name) {
         IdleLoad.Result r = idle.get(name);
         return r == null ? Double.NaN : r.rssPerConnection();
     }
 
-    private static String latencies(Map<String, List<Double>> m) {
+    private static String latencies(Map<String, List<Double>> m, int size) {
         List<String> rounds = new ArrayList<>();
-        for (int i = 0; i < m.get("p50").size(); i++) {
-            rounds.add(String.format(Locale.ROOT, "%.0f/%.0f/%.0f/%.0f", m.get("p50").get(i), m.get("p90").get(i),
-                    m.get("p99").get(i), m.get("p999").get(i)));
+        List<Double> p50 = m.get("p50@" + size);
+        for (int i = 0; p50 != null && i < p50.size(); i++) {
+            rounds.add(String.format(Locale.ROOT, "%.0f/%.0f/%.0f/%.0f", p50.get(i), m.get("p90@" + size).get(i),
+                    m.get("p99@" + size).get(i), m.get("p999@" + size).get(i)));
         }
         return String.join("  ", rounds);
+    }
+
+    private static String errors(Map<String, List<Double>> m) {
+        List<Double> f = m.getOrDefault("failed", List.of());
+        List<Double> bad = m.getOrDefault("bad", List.of());
+        List<String> rounds = new ArrayList<>();
+        for (int i = 0; i < f.size(); i++) {
+            rounds.add(String.format(Locale.ROOT, "%.0f/%.0f", f.get(i), bad.get(i)));
+        }
+        return String.join(" ", rounds);
     }
 
     private static String cpu(Map<String, List<Double>> m, String phase) {
@@ -149,8 +203,8 @@ final class Report {
         return String.join(" ", rounds);
     }
 
-    private static String list(List<Double> v, boolean si) {
-        return String.join("  ", v.stream().map(x -> si ? LoadMain.si(x) : String.valueOf(x)).toList());
+    private static String list(List<Double> v) {
+        return v == null ? "-" : String.join("  ", v.stream().map(LoadMain::si).toList());
     }
 
     private static String ratio(double a, double b) {
@@ -161,11 +215,25 @@ final class Report {
         return String.format(Locale.ROOT, "%.1f kB", bytes / 1000.0);
     }
 
+    /** 64 -> "64 B", 16384 -> "16 KiB". */
+    static String bytes(int size) {
+        return size >= 1024 && size % 1024 == 0 ? size / 1024 + " KiB" : size + " B";
+    }
+
+    private static String shortName(String name) {
+        return switch (name) {
+            case TUNNEL -> "tunnel";
+            case TERMINATE -> "terminate";
+            case DEFLATE -> "terminate+deflate";
+            default -> name;
+        };
+    }
+
     private static String header(String name) {
         return switch (name) {
             case "HAProxy" -> "HAProxy " + Targets.version("haproxy", "-v") + " (nbthread 1)";
             case "nginx" -> "nginx " + Targets.version("nginx", "-v") + " (1 worker)";
-            case "Switchboard" -> "Switchboard tunnel";
+            case DEFLATE -> "Switchboard terminate, deflate on the client leg";
             case "direct" -> "direct (no proxy)";
             default -> name;
         };

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 
 /**
  * The things a benchmark talks to, each started as its own process pinned with {@code taskset}:
- * the echo backend, HAProxy, nginx and Switchboard, with generated configurations (written into
+ * the echo backend, HAProxy, nginx and Switchboard (tunnel or terminate mode), with generated configurations (written into
  * {@code dir}, kept for inspection). All listen on 127.0.0.1; the peers on free ports picked
  * here, Switchboard on an ephemeral port it reports. A {@code cpu} below 0 starts a process
  * unpinned: {@link io.switchboard.conformance.autobahn.PeersMain} reuses these starters for
@@ -203,8 +203,15 @@ public final class Targets {
         return new Target("nginx", List.of(URI.create("ws://127.0.0.1:" + port + "/ws")), p.toHandle(), false);
     }
 
-    /** Switchboard in tunnel mode, a consistent-hash pool on {@code header:X-User}, heartbeats off. */
-    static Target switchboard(Path dir, List<URI> backends, int cpu) throws IOException, InterruptedException {
+    /**
+     * Switchboard with one route on {@code /}, a consistent-hash pool on {@code header:X-User},
+     * heartbeats off (as HAProxy and nginx send none): {@code mode} {@code tunnel} or
+     * {@code terminate}; a {@code deflate} section when {@code deflate} is not null (terminate only).
+     *
+     * @param stem file names in {@code dir}: {@code STEM.yaml}, {@code STEM.out}
+     */
+    static Target switchboard(Path dir, List<URI> backends, int cpu, String mode, String deflate, String name,
+                              String stem) throws IOException, InterruptedException {
         List<String> addresses = backends.stream().map(Targets::hostPort).toList();
         String cfg = """
                 listen: 127.0.0.1:0
@@ -217,10 +224,10 @@ public final class Targets {
                 routes:
                   - path: /
                     pool: echo
-                    mode: tunnel
-                websocket: {heartbeat: off}
-                """.formatted(String.join(", ", addresses));
-        return switchboard(dir, cfg, "/ws", cpu);
+                    mode: %s
+                %swebsocket: {heartbeat: off}
+                """.formatted(String.join(", ", addresses), mode, deflate == null ? "" : "    deflate: " + deflate + "\n");
+        return switchboard(dir, cfg, "/ws", cpu, name, stem);
     }
 
     /**
@@ -228,13 +235,19 @@ public final class Targets {
      * {@code dir/switchboard.yaml}; the target's one URL is the listener plus {@code path}.
      */
     public static Target switchboard(Path dir, String cfg, String path, int cpu) throws IOException, InterruptedException {
-        Path file = dir.resolve("switchboard.yaml");
+        return switchboard(dir, cfg, path, cpu, "Switchboard", "switchboard");
+    }
+
+    /** As above, named {@code name}, with its files at {@code dir/STEM.yaml} and {@code dir/STEM.out}. */
+    static Target switchboard(Path dir, String cfg, String path, int cpu, String name, String stem)
+            throws IOException, InterruptedException {
+        Path file = dir.resolve(stem + ".yaml");
         Files.writeString(file, cfg);
         List<String> cmd = javaCommand(List.of("-XX:+UseSerialGC", "-Xss256k"), "io.switchboard.Main", "run", file.toString());
         // stdout (the access log, a line per WebSocket) goes to a file: a pump thread would run on the generator's core
-        Process p = start(cmd, cpu, dir.resolve("switchboard.out"));
-        String ready = awaitLine(p, dir.resolve("switchboard.out"), "switchboard listening on http://");
-        return new Target("Switchboard", List.of(URI.create("ws://" + ready.trim() + path)), p.toHandle(), true);
+        Process p = start(cmd, cpu, dir.resolve(stem + ".out"));
+        String ready = awaitLine(p, dir.resolve(stem + ".out"), "switchboard listening on http://");
+        return new Target(name, List.of(URI.create("ws://" + ready.trim() + path)), p.toHandle(), true);
     }
 
     /** The version line a peer prints, for the table's header (e.g. "HAProxy 2.6.12"). */
