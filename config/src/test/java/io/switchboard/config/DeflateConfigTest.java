@@ -23,7 +23,7 @@ class DeflateConfigTest {
                 + "level: 9, min-size: 1KiB}\n").routes().get(0).deflate();
         assertThat(d).isEqualTo(new DeflateConfig(true, true, true, 9, 1024));
         assertThat(parse("    mode: terminate\n    deflate: {client: true}\n").routes().get(0).deflate())
-                .isEqualTo(new DeflateConfig(true, false, false, 1, 64));
+                .isEqualTo(new DeflateConfig(true, false, false, 1, 256));
     }
 
     @Test

@@ -129,7 +129,7 @@ class TerminateDeflateTest {
     void smallMessagesGoUncompressed() {
         try (RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/offload?t=small",
                 Map.of("Sec-WebSocket-Extensions", "permessage-deflate"))) {
-            up.client().sendText("tiny"); // under the default min-size of 64 bytes
+            up.client().sendText("tiny"); // under the default min-size of 256 bytes
             RawWsClient.Frame echo = up.client().readFrame();
             assertThat(echo.rsv()).isZero();
             assertThat(echo.text()).isEqualTo("tiny");

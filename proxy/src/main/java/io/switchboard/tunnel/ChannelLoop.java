@@ -46,6 +46,8 @@ final class ChannelLoop implements Runnable {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final byte[] buffer = new byte[READ_BUFFER];
     private final ByteBuffer readBuffer = ByteBuffer.wrap(buffer);
+    /** Lent to the two writers of the tunnel whose read is being processed (see {@link ChannelWriter#beginBatch}). */
+    private final byte[][] batches = {new byte[READ_BUFFER + 1024], new byte[4096]};
     private final Thread thread;
 
     private ChannelLoop(int index) {
@@ -66,6 +68,16 @@ final class ChannelLoop implements Runnable {
             }
             return LOOPS[i];
         }
+    }
+
+    /**
+     * A write-gathering buffer of this loop; loop thread only.
+     *
+     * @param forward true for the direction the read's data goes, false for the proxy's replies
+     *                to the peer that was read
+     */
+    byte[] batchBuffer(boolean forward) {
+        return batches[forward ? 0 : 1];
     }
 
     /** Runs {@code task} on the loop thread, soon. */

@@ -22,6 +22,8 @@ final class ChannelWriter extends LegWriter {
     private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
     private SelectionKey key;
     private volatile Runnable onClose;
+    private byte[] batch;       // while a read is processed: the loop's buffer gathering writes
+    private int batchLength;
 
     ChannelWriter(SocketChannel channel, ChannelLoop loop) {
         this.channel = channel;
@@ -45,26 +47,76 @@ final class ChannelWriter extends LegWriter {
     protected boolean writeToSocket(byte[] b, int off, int len) throws IOException {
         lock.lock();
         try {
-            if (backlog.isEmpty()) {
-                ByteBuffer bb = ByteBuffer.wrap(b, off, len);
-                while (bb.hasRemaining() && channel.write(bb) > 0) {
-                    // keep writing while the socket takes bytes
+            if (batch != null) {
+                if (batchLength + len <= batch.length) {
+                    System.arraycopy(b, off, batch, batchLength, len);
+                    batchLength += len;
+                    return false; // progress is counted when the batch goes out
                 }
-                if (!bb.hasRemaining()) {
-                    return true;
-                }
-                off = bb.position();
-                len = bb.remaining();
+                flushBatch();
             }
-            backlog.add(ByteBuffer.wrap(Arrays.copyOfRange(b, off, off + len)));
-            if (key != null && key.isValid()) {
-                key.interestOpsOr(SelectionKey.OP_WRITE);
-                loop.wakeup();
-            }
-            return false;
+            return send(b, off, len);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Gathers the writes of one read's processing in {@code buffer} (the loop's, lent for the
+     * duration) so they leave in one system call: in terminate mode every frame is a header and a
+     * payload written separately, and a read often holds many frames.
+     */
+    void beginBatch(byte[] buffer) {
+        lock.lock();
+        try {
+            batch = buffer;
+            batchLength = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends what the batch gathered and gives the buffer back. */
+    void endBatch() {
+        lock.lock();
+        try {
+            flushBatch();
+            batch = null;
+        } catch (IOException | RuntimeException e) {
+            batch = null;
+            markDead();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void flushBatch() throws IOException {
+        int n = batchLength;
+        batchLength = 0;
+        if (n > 0 && send(batch, 0, n)) {
+            progressed();
+        }
+    }
+
+    /** Writes as far as the socket takes; keeps a copy of the rest. Lock held. */
+    private boolean send(byte[] b, int off, int len) throws IOException {
+        if (backlog.isEmpty()) {
+            ByteBuffer bb = ByteBuffer.wrap(b, off, len);
+            while (bb.hasRemaining() && channel.write(bb) > 0) {
+                // keep writing while the socket takes bytes
+            }
+            if (!bb.hasRemaining()) {
+                return true;
+            }
+            off = bb.position();
+            len = bb.remaining();
+        }
+        backlog.add(ByteBuffer.wrap(Arrays.copyOfRange(b, off, off + len)));
+        if (key != null && key.isValid()) {
+            key.interestOpsOr(SelectionKey.OP_WRITE);
+            loop.wakeup();
+        }
+        return false;
     }
 
     /** Whether bytes are waiting for the socket (then the other peer is not read). */
@@ -111,6 +163,17 @@ final class ChannelWriter extends LegWriter {
 
     @Override
     void closeSocket() {
+        lock.lock();
+        try {
+            if (batch != null) {
+                flushBatch(); // a Close frame gathered in this read goes out before the socket closes
+                batch = null;
+            }
+        } catch (IOException | RuntimeException e) {
+            batch = null;
+        } finally {
+            lock.unlock();
+        }
         try {
             channel.close();
         } catch (IOException e) {

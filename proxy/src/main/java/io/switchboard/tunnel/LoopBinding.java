@@ -91,6 +91,10 @@ final class LoopBinding {
             if (n == 0 || ended) {
                 return;
             }
+            ChannelWriter forward = other.writer();
+            ChannelWriter back = writer();
+            forward.beginBatch(loop.batchBuffer(true));
+            back.beginBatch(loop.batchBuffer(false));
             try {
                 tunnel.received(leg(), side, b, n);
             } catch (FrameScanner.TooBigException e) {
@@ -103,6 +107,9 @@ final class LoopBinding {
                 tunnel.failLeg(side, CloseCodes.PROTOCOL_ERROR, "malformed frame", "protocol-error");
                 endOnce();
                 return;
+            } finally {
+                forward.endBatch();
+                back.endBatch();
             }
             if (other.writer().hasBacklog() && key != null && key.isValid()) {
                 key.interestOpsAnd(~SelectionKey.OP_READ); // the other peer reads slowly: wait for it

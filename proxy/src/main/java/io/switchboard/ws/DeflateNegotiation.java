@@ -137,7 +137,16 @@ public final class DeflateNegotiation {
         for (Map.Entry<String, String> p : e.params().entrySet()) {
             switch (p.getKey()) {
                 case SERVER_NCT, CLIENT_NCT -> requireNoValue(p);
-                case SERVER_BITS -> requireBits(p);
+                case SERVER_BITS -> {
+                    int bits = requireBits(p);
+                    // §7.1.2.1: a server accepts a limit with "the same or smaller value"
+                    int offered = offers.stream().map(o -> o.params().get(SERVER_BITS)).filter(v -> v != null)
+                            .mapToInt(DeflateNegotiation::windowBits).max().orElse(DeflateParams.MAX_WINDOW_BITS);
+                    if (bits > offered) {
+                        throw new IllegalArgumentException(SERVER_BITS + "=" + bits + " is larger than the " + offered
+                                + " offered");
+                    }
+                }
                 case CLIENT_BITS -> {
                     if (!offeredClientBits) {
                         throw new IllegalArgumentException("the server sent " + CLIENT_BITS + " that was not offered");

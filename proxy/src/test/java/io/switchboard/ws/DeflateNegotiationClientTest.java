@@ -220,4 +220,13 @@ class DeflateNegotiationClientTest {
         assertThat(p.ownNoContextTakeover()).isTrue();
         assertThat(p.resetsCompressor()).isTrue();
     }
+
+    @Test
+    void aServerWindowLargerThanOfferedMustFailTheConnection() {
+        String offer = "permessage-deflate; client_no_context_takeover; client_max_window_bits; server_max_window_bits=9";
+        assertThatThrownBy(() -> DeflateNegotiation.checkResponse("permessage-deflate; server_max_window_bits=12", offer))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("larger than the 9 offered");
+        assertThat(DeflateNegotiation.checkResponse("permessage-deflate; server_max_window_bits=9", offer)).isNotNull();
+        assertThat(DeflateNegotiation.checkResponse("permessage-deflate; server_max_window_bits=8", offer)).isNotNull();
+    }
 }

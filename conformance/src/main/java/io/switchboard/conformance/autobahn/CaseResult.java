@@ -70,6 +70,9 @@ public record CaseResult(String agent, CaseSpec spec, Outcome outcome, Verdicts.
         m.put("remoteCloseReason", o.remoteCloseReason);
         m.put("framesSent", o.framesSent);
         m.put("octetsSent", o.octetsSent);
+        if (o.traffic != null) {
+            m.put("trafficStats", o.traffic.report());
+        }
         m.put("httpRequest", o.httpRequest);
         m.put("httpResponse", o.httpResponse);
         if (o.log != null) {

@@ -49,15 +49,17 @@ public record CaseSpec(String id, String description, List<Step> steps, Map<Stri
     }
 
     /**
-     * 12.x/13.x: permessage-deflate round trips. The case offers {@code offer} in the handshake and
-     * is UNIMPLEMENTED when the peer does not accept it.
+     * 12.x/13.x: permessage-deflate round trips (RFC 7692). The case offers {@code offer} in the
+     * handshake and is UNIMPLEMENTED when the peer does not accept it; otherwise {@code count}
+     * messages go one after another, compressed, and every echo must match in type, length and
+     * SHA-1 (see {@link DeflateRoundTrips}).
      *
      * @param offer        the Sec-WebSocket-Extensions value offered
      * @param binary       message type
-     * @param dataset      name of the data the messages are cut from
+     * @param dataset      name of the data the messages are cut from ({@link DeflateDatasets})
      * @param count        messages to round-trip
-     * @param size         size of each message
-     * @param autoFragment fragment size the fuzzer uses when sending (0: one frame)
+     * @param size         size of each message: characters for text, bytes for binary
+     * @param autoFragment fragment size the fuzzer cuts the compressed payload into (0: one frame)
      * @param waitSeconds  time budget
      */
     public record Deflate(String offer, boolean binary, String dataset, int count, int size, int autoFragment,

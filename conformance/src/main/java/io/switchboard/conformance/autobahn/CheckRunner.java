@@ -7,6 +7,8 @@ package io.switchboard.conformance.autobahn;
 final class CheckRunner {
     private final Fuzzer fuzzer;
     private int echoes;
+    /** The compression case's judge once permessage-deflate was agreed; else null. */
+    private DeflateRoundTrips deflate;
 
     CheckRunner(Fuzzer fuzzer) {
         this.fuzzer = fuzzer;
@@ -14,7 +16,6 @@ final class CheckRunner {
 
     /** At open: a check starts FAILED ("nothing came back in time") until proven otherwise. */
     void onOpen() {
-        Outcome out = fuzzer.out;
         switch (fuzzer.spec.check()) {
             case null -> { }
             case CaseSpec.EchoLength e -> fail("no message came back within " + secs(e.waitSeconds()));
@@ -22,17 +23,7 @@ final class CheckRunner {
                 fail("not all " + r.count() + " echoes came back within " + secs(r.waitSeconds()));
                 fuzzer.writer.message(r.binary(), r.payload(), 0);
             }
-            case CaseSpec.Deflate d -> {
-                if (!out.extensions.toLowerCase(java.util.Locale.ROOT).contains("permessage-deflate")) {
-                    out.checkBehavior = Verdicts.UNIMPLEMENTED;
-                    out.checkResult = "the server did not accept permessage-deflate";
-                } else {
-                    out.checkBehavior = Verdicts.UNIMPLEMENTED;
-                    out.checkResult = "the server accepted permessage-deflate (" + out.extensions
-                            + "), but this version of the suite cannot compress yet";
-                }
-                fuzzer.sendClose(1000, null, false, true);
-            }
+            case CaseSpec.Deflate d -> startDeflate(d);
         }
     }
 
@@ -59,7 +50,46 @@ final class CheckRunner {
                     fuzzer.sendClose(1000, null, false, true);
                 }
             }
-            default -> { } // a deflate case closes at once; anything later is ignored
+            case CaseSpec.Deflate d -> {
+                if (deflate != null) {
+                    deflate.onEcho(binary, payload);
+                } // else the case was decided at open and the fuzzer is closing
+            }
+            case null -> { }
+        }
+    }
+
+    /** The fuzzer is failing the connection because of something the server sent. */
+    void onFuzzerFailed(String reason) {
+        if (deflate != null) {
+            deflate.onFuzzerFailed(reason);
+        }
+    }
+
+    /** The connection is over (on the event loop, before the outcome is judged). */
+    void onClosed() {
+        if (deflate != null) {
+            deflate.onClosed();
+        }
+    }
+
+    /**
+     * 12.x/13.x at open: UNIMPLEMENTED when the server declined permessage-deflate; FAILED when
+     * its answer obliges the client to fail the connection (RFC 7692 §7.1: a parameter not
+     * offered, unknown, repeated or out of range); otherwise the round trips start.
+     */
+    private void startDeflate(CaseSpec.Deflate d) {
+        Outcome out = fuzzer.out;
+        if (fuzzer.deflateRefusal() != null) {
+            fail("the server's permessage-deflate answer must fail the connection (RFC 7692 §7.1): " + fuzzer.deflateRefusal());
+            fuzzer.failConnection(io.switchboard.ws.CloseCodes.PROTOCOL_ERROR, "invalid permessage-deflate response");
+        } else if (fuzzer.deflateParams() == null) {
+            out.checkBehavior = Verdicts.UNIMPLEMENTED;
+            out.checkResult = "the server did not accept permessage-deflate";
+            fuzzer.sendClose(1000, null, false, true);
+        } else {
+            deflate = new DeflateRoundTrips(fuzzer, d, fuzzer.deflateParams(), out.traffic);
+            deflate.start();
         }
     }
 

@@ -18,7 +18,10 @@ import java.util.Map;
  * Each {@code --agent} is paired with the {@code --url} that follows it; all agents run the same
  * cases, one after another, and land side by side in one report. Defaults: every case of the
  * catalogue except sections 9, 12 and 13 (the long ones: ask for them with {@code --cases});
- * report directory {@code conformance-report}. {@code --proxy-cases} adds the proxy behaviour
+ * report directory {@code conformance-report}. Sections 12 and 13 exercise permessage-deflate
+ * (RFC 7692) for real: the fuzzer offers it, compresses what it sends, inflates what comes back
+ * and checks every echo (synthetic datasets, see {@link DeflateDatasets}); a server that does not
+ * accept the offer gets UNIMPLEMENTED for them. {@code --proxy-cases} adds the proxy behaviour
  * catalogue ({@link io.switchboard.conformance.proxycases.ProxyCatalog}; it starts its own backends
  * and the Switchboard on the class path) to the same report, as agent {@code switchboard}; with it,
  * {@code --url} is optional.
@@ -137,7 +140,9 @@ public final class ConformanceMain {
                                    [--cases 1.*,5.*] [--exclude 9.*] [--out DIR]
                   --agent NAME   name of the next --url in the report (default host:port)
                   --url URL      a ws:// or wss:// endpoint that echoes every message; repeatable
-                  --cases LIST   comma-separated case patterns, * matches anything (default: all but 9, 12, 13)
+                  --cases LIST   comma-separated case patterns, * matches anything (default: all but 9, 12, 13;
+                                 12.* and 13.* are the permessage-deflate cases, UNIMPLEMENTED if the server
+                                 does not accept the extension)
                   --exclude LIST patterns to leave out
                   --out DIR      report directory (default conformance-report): index.html, index.json, one JSON per case
                   --proxy-cases LIST  also run the proxy behaviour catalogue (e.g. p.*) against the Switchboard on

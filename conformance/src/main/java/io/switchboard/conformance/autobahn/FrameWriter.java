@@ -29,8 +29,8 @@ final class FrameWriter {
         this.stats = stats;
     }
 
-    /** One frame; see {@link Step.Frame} for chop and sync. */
-    void frame(int opcode, boolean fin, int rsv, byte[] payload, int chop, boolean sync) {
+    /** One frame; see {@link Step.Frame} for chop and sync. Returns its length on the wire. */
+    int frame(int opcode, boolean fin, int rsv, byte[] payload, int chop, boolean sync) {
         byte[] wire = encode(fin, rsv, opcode, payload);
         if (chop > 0) {
             flush();
@@ -43,6 +43,7 @@ final class FrameWriter {
         } else {
             pending.writeBytes(wire);
         }
+        return wire.length;
     }
 
     /**
@@ -50,20 +51,30 @@ final class FrameWriter {
      * that size, and, when the length is an exact multiple, a final empty continuation.
      */
     void message(boolean binary, byte[] payload, int fragmentSize) {
+        message(binary, payload, fragmentSize, 0);
+    }
+
+    /**
+     * A message as above whose first frame carries {@code firstRsv}; continuations never do
+     * (RFC 7692 §6.1: RSV1 marks a compressed message on its first frame only).
+     *
+     * @return the bytes its frames take on the wire
+     */
+    long message(boolean binary, byte[] payload, int fragmentSize, int firstRsv) {
         int opcode = binary ? 2 : 1;
         if (fragmentSize <= 0 || payload.length <= fragmentSize) {
-            frame(opcode, true, 0, payload, 0, false);
-            return;
+            return frame(opcode, true, firstRsv, payload, 0, false);
         }
+        long wire = 0;
         boolean first = true;
         for (int i = 0; ; i += fragmentSize) {
             int end = i + fragmentSize;
             boolean last = end > payload.length;
             byte[] part = java.util.Arrays.copyOfRange(payload, i, Math.min(end, payload.length));
-            frame(first ? opcode : 0, last, 0, part, 0, false);
+            wire += frame(first ? opcode : 0, last, first ? firstRsv : 0, part, 0, false);
             first = false;
             if (last) {
-                return;
+                return wire;
             }
         }
     }

@@ -1,7 +1,8 @@
 package io.switchboard.conformance.autobahn;
 
+import io.switchboard.ws.DeflateNegotiation;
+import io.switchboard.ws.DeflateParams;
 import io.switchboard.ws.FrameHeader;
-import io.switchboard.ws.Opcode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -53,6 +54,10 @@ public final class Fuzzer {
     private ScheduledFuture<?> closeHandshakeTimer;
     private ScheduledFuture<?> dropTimer;
     private long startNanos;
+    /** What permessage-deflate agreed, seen from this client; null when not negotiated. */
+    private DeflateParams deflate;
+    /** Why the server's permessage-deflate answer is unacceptable (RFC 7692 §7.1), or null. */
+    private String deflateRefusal;
 
     enum State { OPEN, CLOSING, CLOSED }
 
@@ -71,6 +76,9 @@ public final class Fuzzer {
 
     private Outcome execute() {
         try {
+            if (spec.check() instanceof CaseSpec.Deflate d) {
+                DeflateDatasets.get(d.dataset()); // generated once, before the clock starts
+            }
             if (!connect()) {
                 out.durationMillis = 0;
                 return out;
@@ -137,6 +145,7 @@ public final class Fuzzer {
             closeQuietly();
             return false;
         }
+        negotiate(hs.headers.get("sec-websocket-extensions"));
         socket.setSoTimeout(0);
         out.open = true;
         writer.attach(socket.getOutputStream(), out);
@@ -154,6 +163,36 @@ public final class Fuzzer {
         reader.setDaemon(true);
         reader.start();
         return true;
+    }
+
+    /**
+     * Compression cases only: what the server's answer to the offer means. Settled before the
+     * reader starts, so the receiver knows from the first frame whether RSV1 is allowed. Other
+     * cases offer nothing and keep RSV1 illegal whatever the server says.
+     */
+    private void negotiate(String answer) {
+        if (!(spec.check() instanceof CaseSpec.Deflate d)) {
+            return;
+        }
+        try {
+            deflate = DeflateNegotiation.checkResponse(answer, d.offer());
+        } catch (IllegalArgumentException e) {
+            deflateRefusal = e.getMessage();
+        }
+        if (deflate != null) {
+            out.traffic = new DeflateTraffic();
+            out.traffic.agreed = answer;
+        }
+    }
+
+    /** The agreed permessage-deflate parameters (client's view), or null. */
+    DeflateParams deflateParams() {
+        return deflate;
+    }
+
+    /** Why the server's permessage-deflate answer must fail the connection, or null. */
+    String deflateRefusal() {
+        return deflateRefusal;
     }
 
     private void post(Runnable r) {
@@ -238,19 +277,34 @@ public final class Fuzzer {
         }
     }
 
-    /** The peer broke the protocol (1002) or sent invalid UTF-8 (1007): close, or drop when already closing. */
+    /**
+     * The peer broke the protocol (1002) or sent invalid UTF-8 or undecodable compressed data
+     * (1007): close, or drop when already closing. The reason goes into the Close frame, cut to
+     * the 123 bytes a control frame leaves for it (RFC 6455 §5.5).
+     */
     void failConnection(int code, String reason) {
         if (state == State.CLOSED) {
             return;
         }
+        checks.onFuzzerFailed(reason);
         out.wasClean = false;
         out.wasNotCleanReason = reason;
         out.failedByMe = true;
         if (state == State.OPEN) {
-            sendClose(code, reason.getBytes(StandardCharsets.UTF_8), false, true);
+            sendClose(code, closeReason(reason), false, true);
         } else {
             abort(true);
         }
+    }
+
+    /** {@code reason} in UTF-8, at most 123 bytes, never cut inside a character. */
+    private static byte[] closeReason(String reason) {
+        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+        int n = Math.min(r.length, 123);
+        while (n < r.length && n > 0 && (r[n] & 0xC0) == 0x80) {
+            n--; // r[n] continues a character: cut before that character starts
+        }
+        return n == r.length ? r : java.util.Arrays.copyOf(r, n);
     }
 
     /** The peer's Close arrived (already validated by the receiver). */
@@ -333,6 +387,8 @@ public final class Fuzzer {
         }
         state = State.CLOSED;
         out.durationMillis = Math.round((System.nanoTime() - startNanos) / 1e6);
+        checks.onClosed();
+        receiver.release();
         if (dropTimer != null) {
             dropTimer.cancel(false);
         }

@@ -85,10 +85,11 @@ final class LimitCases {
             BASE + "; server_no_context_takeover; server_max_window_bits=9, "
                     + BASE + "; server_no_context_takeover, " + BASE);
 
-    /** Datasets of 12.1-12.5: name, whether sent as binary. */
+    /** Datasets of 12.1-12.5 (synthetic look-alikes, see {@link DeflateDatasets}): name, whether sent as binary. */
     private static final List<Map.Entry<String, Boolean>> DATASETS = List.of(
-            Map.entry("json document", false), Map.entry("bitmap image", true), Map.entry("plain-text book", true),
-            Map.entry("html page", false), Map.entry("pdf document", true));
+            Map.entry(DeflateDatasets.JSON, false), Map.entry(DeflateDatasets.BITMAP, true),
+            Map.entry(DeflateDatasets.BOOK, true), Map.entry(DeflateDatasets.HTML, false),
+            Map.entry(DeflateDatasets.PDF, true));
 
     static List<CaseSpec> deflateSections() {
         List<CaseSpec> out = new ArrayList<>();
@@ -96,7 +97,7 @@ final class LimitCases {
             addDeflate(out, "12." + (s + 1), BASE, DATASETS.get(s).getKey(), DATASETS.get(s).getValue());
         }
         for (int s = 0; s < OFFERS_13.size(); s++) {
-            addDeflate(out, "13." + (s + 1), OFFERS_13.get(s), "json document", false);
+            addDeflate(out, "13." + (s + 1), OFFERS_13.get(s), DeflateDatasets.JSON, false);
         }
         return out;
     }
@@ -109,7 +110,8 @@ final class LimitCases {
         for (int i = 0; i < sizes.length; i++) {
             double wait = i < waits.length ? waits[i] : 480;
             String id = sub + "." + (i + 1);
-            String desc = "Compressed round trips: 1000 messages of " + sizes[i] + " bytes from a " + dataset
+            String unit = binary ? " bytes" : " characters";
+            String desc = "Compressed round trips: 1000 messages of " + sizes[i] + unit + " from a " + dataset
                     + (frags[i] > 0 ? ", sent in " + frags[i] + "-byte fragments" : "") + "; offer: " + offer;
             out.add(new CaseSpec(id, desc, List.of(new Step.CloseAfter(wait)), Map.of(), CloseExpectation.normal(),
                     false, false, new CaseSpec.Deflate(offer, binary, dataset, 1000, sizes[i], frags[i], wait)));

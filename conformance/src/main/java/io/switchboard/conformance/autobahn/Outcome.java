@@ -45,6 +45,8 @@ public final class Outcome {
     /** Frames and octets sent, for the report. */
     long framesSent;
     long octetsSent;
+    /** Compression cases with permessage-deflate agreed: data traffic each way; else null. */
+    DeflateTraffic traffic;
 
     /** What a case outside the fuzzer did and saw, one line each (the proxy catalogue); else null. */
     List<String> log;

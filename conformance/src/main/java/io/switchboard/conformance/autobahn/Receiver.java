@@ -2,10 +2,12 @@ package io.switchboard.conformance.autobahn;
 
 import io.switchboard.ws.CloseCodes;
 import io.switchboard.ws.FrameHeader;
+import io.switchboard.ws.MessageInflater;
 import io.switchboard.ws.Opcode;
 import io.switchboard.ws.Utf8Validator;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.zip.DataFormatException;
 
 /**
  * The fuzzer's receiving side, a strict client: judges each frame from the server and turns
@@ -14,12 +16,21 @@ import java.nio.charset.StandardCharsets;
  * control frames unfragmented and at most 125 bytes, continuations only inside a message, valid
  * UTF-8 in text (checked as fragments arrive) and in Close reasons, valid Close codes. A breach
  * makes the fuzzer fail the connection (1002; 1007 for bad UTF-8). Runs on the event loop.
+ *
+ * <p>When a compression case agreed permessage-deflate, RSV1 on the first frame of a data message
+ * marks it compressed (RFC 7692 §6): its payload is inflated as it arrives and the UTF-8 check
+ * applies to the inflated bytes. RSV1 on a continuation or control frame stays a violation
+ * (§6.1), and data that does not inflate fails the connection with 1007.
  */
 final class Receiver {
+    private static final int RSV1 = 4;
     private final Fuzzer fuzzer;
     private final Utf8Validator utf8 = new Utf8Validator();
     private ByteArrayOutputStream message;
     private boolean messageBinary;
+    /** The current message came with RSV1 under permessage-deflate. */
+    private boolean messageCompressed;
+    private MessageInflater inflater;
     private boolean peerClosed;
 
     Receiver(Fuzzer fuzzer) {
@@ -69,7 +80,7 @@ final class Receiver {
             return "length not in its minimal encoding";
         }
         if (h.rsv() != 0) {
-            return "RSV bits " + h.rsv() + " set without a negotiated extension";
+            return rsvViolation(h);
         }
         if (Opcode.isReserved(h.opcode())) {
             return "reserved opcode " + h.opcode();
@@ -92,18 +103,38 @@ final class Receiver {
         return null;
     }
 
+    /**
+     * Null when the RSV bits are legal: only RSV1, only under permessage-deflate, only on the
+     * first frame of a data message (RFC 7692 §6, §6.1). Without an agreed extension any RSV bit
+     * is a violation (RFC 6455 §5.2).
+     */
+    private String rsvViolation(FrameHeader h) {
+        if (fuzzer.deflateParams() == null) {
+            return "RSV bits " + h.rsv() + " set without a negotiated extension";
+        }
+        if (h.rsv() != RSV1) {
+            return "RSV bits " + h.rsv() + " set; permessage-deflate defines only RSV1";
+        }
+        if (h.opcode() != Opcode.TEXT && h.opcode() != Opcode.BINARY) {
+            return "RSV1 on a " + Opcode.name(h.opcode()) + " frame; permessage-deflate sets it on a message's first frame only";
+        }
+        return null;
+    }
+
     private void data(FrameHeader h, byte[] payload) {
         if (h.opcode() != Opcode.CONTINUATION) {
             message = new ByteArrayOutputStream();
             messageBinary = h.opcode() == Opcode.BINARY;
+            messageCompressed = (h.rsv() & RSV1) != 0;
             utf8.reset();
         }
-        message.writeBytes(payload);
-        if (!messageBinary && !utf8.feed(payload, 0, payload.length)) {
-            fuzzer.failConnection(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
-            return;
+        DeflateTraffic traffic = fuzzer.out.traffic;
+        if (traffic != null) {
+            traffic.in.payloadBytes += payload.length;
+            traffic.in.wireBytes += h.headerLength() + payload.length;
         }
-        if (!h.fin()) {
+        boolean going = messageCompressed ? inflate(payload, h.fin()) : append(payload, 0, payload.length);
+        if (!going || !h.fin()) {
             return;
         }
         if (!messageBinary && !utf8.isComplete()) {
@@ -112,11 +143,56 @@ final class Receiver {
         }
         byte[] whole = message.toByteArray();
         message = null;
+        if (traffic != null) {
+            traffic.in.messages++;
+            traffic.in.compressed += messageCompressed ? 1 : 0;
+            traffic.in.messageBytes += whole.length;
+        }
         if (fuzzer.spec.check() != null) {
             fuzzer.checks().onMessage(messageBinary, whole);
         } else {
             fuzzer.out.received.add(Event.message(messageBinary, whole));
             fuzzer.finishWhenDone();
+        }
+    }
+
+    /** Message bytes (received plain, or inflated): kept, and checked when text; false after a failure. */
+    private boolean append(byte[] b, int off, int len) {
+        message.write(b, off, len);
+        if (!messageBinary && !utf8.feed(b, off, len)) {
+            fuzzer.failConnection(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * A compressed frame's payload, inflated into the message; at the last frame the removed
+     * {@code 00 00 ff ff} tail goes back in (RFC 7692 §7.2.2). False after a failure.
+     */
+    private boolean inflate(byte[] payload, boolean last) {
+        if (inflater == null) {
+            inflater = new MessageInflater(fuzzer.deflateParams());
+        }
+        try {
+            boolean going = inflater.feed(payload, 0, payload.length, this::append)
+                    && (!last || inflater.finish(this::append));
+            if (!going) {
+                release(); // the fuzzer is failing the connection: nothing more is inflated
+            }
+            return going;
+        } catch (DataFormatException e) {
+            release();
+            fuzzer.failConnection(CloseCodes.INVALID_PAYLOAD, "compressed message does not inflate: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** Gives the decompressor back (end of the connection). */
+    void release() {
+        if (inflater != null) {
+            inflater.release();
+            inflater = null;
         }
     }
 

@@ -72,7 +72,8 @@ public final class Reports {
                 a{color:inherit} .sec td{background:#eee;font-weight:bold}
                 </style></head><body>
                 <h1>WebSocket conformance report</h1>
-                <p>Each cell: behavior (links to the case report), duration, and the server's close code coloured by the close verdict.
+                <p>Each cell: behavior (links to the case report), duration, for compression cases the
+                [in/out] compression ratios (payload bytes per message byte), and the server's close code coloured by the close verdict.
                 A run fails only on FAILED behavior; OK, NON-STRICT, INFORMATIONAL and UNIMPLEMENTED pass.</p>
                 """);
         h.append("<table><tr><th>Agent</th><th>Summary</th></tr>");
@@ -102,7 +103,10 @@ public final class Reports {
                 Integer code = r.outcome().remoteCloseCode;
                 h.append("<td class=\"").append(b).append("\" title=\"").append(esc(r.verdict().result())).append("\">")
                         .append("<a href=\"").append(r.reportFile()).append("\">").append(b).append("</a> ")
-                        .append(r.outcome().durationMillis).append(" ms <span class=\"c-").append(c.replace(' ', '_'))
+                        .append(r.outcome().durationMillis).append(" ms ")
+                        .append(r.outcome().traffic == null ? "" : "<span title=\"compression ratio in/out\">"
+                                + r.outcome().traffic.cellText() + "</span> ")
+                        .append("<span class=\"c-").append(c.replace(' ', '_'))
                         .append("\" title=\"").append(esc(c + ": " + r.verdict().resultClose())).append("\">[")
                         .append(code == null ? "-" : code).append("]</span></td>");
             }

@@ -29,7 +29,7 @@ import java.util.Map;
  *
  * <p>Options (defaults): {@code --duration 5s --connections 50 --runs 3 --sizes 64,16384
  * --payload json --inflight 16 --workers 50 --idle 2000 --backends 2 --warmup 2s
- * --deflate-level 1 --min-size 64 --only direct,haproxy,nginx,tunnel,terminate,deflate
+ * --deflate-level 1 --min-size 256 --only direct,haproxy,nginx,tunnel,terminate,deflate
  * --no-install --attempts 3 --max-foreign 10}; {@code --size N} is {@code --sizes N};
  * {@code switchboard} in {@code --only} means {@code tunnel}. Peers missing from the machine are
  * installed with apt-get unless {@code --no-install}.
@@ -71,7 +71,7 @@ public final class Bench {
         this.workers = Integer.parseInt(opt.getOrDefault("workers", opt.getOrDefault("connections", "50")));
         this.idle = Integer.parseInt(opt.getOrDefault("idle", "2000"));
         this.level = Integer.parseInt(opt.getOrDefault("deflate-level", "1"));
-        this.minSize = Integer.parseInt(opt.getOrDefault("min-size", "64"));
+        this.minSize = Integer.parseInt(opt.getOrDefault("min-size", "256"));
         for (int size : sizes) {
             messages.put(size, FlowLoad.Messages.of(payload, size, level, minSize));
         }

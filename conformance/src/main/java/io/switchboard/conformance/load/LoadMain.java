@@ -14,7 +14,7 @@ import java.util.Map;
  * <pre>
  * LoadMain --url ws://HOST:PORT/PATH[,ws://...] --mode echo|pipelined|connect|idle
  *          [--connections 50] [--duration 5s] [--size 64] [--inflight 16] [--workers 50]
- *          [--payload json|random] [--deflate [--deflate-level 1] [--min-size 64] [--context-takeover]]
+ *          [--payload json|random] [--deflate [--deflate-level 1] [--min-size 256] [--context-takeover]]
  *          [--pid PID [--jvm]]
  * </pre>
  * {@code echo}: closed-loop echo of {@code size}-byte messages, one in flight per
@@ -38,7 +38,7 @@ public final class LoadMain {
         if (!opt.containsKey("url")) {
             System.err.println("usage: LoadMain --url ws://HOST:PORT/PATH --mode echo|pipelined|connect|idle"
                     + " [--connections 50] [--duration 5s] [--size 64] [--inflight 16] [--workers 50]"
-                    + " [--payload json|random] [--deflate [--deflate-level 1] [--min-size 64] [--context-takeover]]"
+                    + " [--payload json|random] [--deflate [--deflate-level 1] [--min-size 256] [--context-takeover]]"
                     + " [--pid PID [--jvm]]");
             System.exit(2);
         }
@@ -58,7 +58,7 @@ public final class LoadMain {
                 int inflight = mode.equals("echo") ? 1 : Integer.parseInt(opt.getOrDefault("inflight", "16"));
                 Payloads.Kind kind = Payloads.Kind.of(opt.getOrDefault("payload", "json"));
                 FlowLoad.Messages msgs = FlowLoad.Messages.of(kind, size,
-                        Integer.parseInt(opt.getOrDefault("deflate-level", "1")), Integer.parseInt(opt.getOrDefault("min-size", "64")));
+                        Integer.parseInt(opt.getOrDefault("deflate-level", "1")), Integer.parseInt(opt.getOrDefault("min-size", "256")));
                 FlowLoad.Result r = FlowLoad.run(wires, connections, msgs, inflight, d, 1);
                 Histogram h = r.latency();
                 System.out.printf(Locale.ROOT, "%s: %d connections, %d in flight, %d B of %s%s: %s msgs/s (%,d in %.1f s,"

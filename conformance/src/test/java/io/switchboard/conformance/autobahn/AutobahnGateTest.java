@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Timeout;
  * between two passing outcomes, the pair is re-run up to {@value #RERUNS} times and the
  * difference counts only if it reproduces every time. Any other difference counts at once. The report of both
  * agents, side by side, is written to {@code target/autobahn-report/}.
+ *
+ * <p>A second gate covers permessage-deflate (sections 12 and 13) on a budget: the four smallest
+ * message sizes of every subsection, against the same reference server with compression on,
+ * directly and through the tunnel; every case must be OK both ways, with compressed traffic in
+ * both directions. Report in {@code target/autobahn-deflate-report/}.
  */
 @Timeout(600)
 class AutobahnGateTest {
@@ -28,6 +33,9 @@ class AutobahnGateTest {
     static final String DIRECT = "python-websockets-direct";
     static final String PROXY = "switchboard-tunnel";
     static final int RERUNS = 5;
+    /** 12.x.1-4 and 13.x.1-4: 1000 round trips of 16, 64, 256 and 1024 bytes (or characters). */
+    static final List<String> DEFLATE_SUBSET = List.of("12.*.1", "12.*.2", "12.*.3", "12.*.4",
+            "13.*.1", "13.*.2", "13.*.3", "13.*.4");
 
     @Test
     void tunnelIsInvisibleToTheConformanceSuite() throws Exception {
@@ -85,6 +93,43 @@ class AutobahnGateTest {
 
             assertThat(differences).as("cases whose behavior differs through the proxy").isEmpty();
             assertThat(failedThroughProxy).as("cases FAILED through the proxy").isEmpty();
+        }
+    }
+
+    @Test
+    void compressionCasesPassDirectlyAndThroughTheTunnel() throws Exception {
+        List<CaseSpec> cases = Catalog.select(DEFLATE_SUBSET, List.of());
+        assertThat(cases).hasSize(12 * 4);
+        try (EchoBackend backend = EchoBackend.start(true);
+             ProxyProcess proxy = ProxyProcess.run("""
+                     listen: 127.0.0.1:0
+                     pools:
+                       echo: {backends: [%s]}
+                     routes:
+                       - {path: /, pool: echo, mode: tunnel}
+                     """.formatted(backend.address()))) {
+            long t0 = System.nanoTime();
+            List<CaseResult> all = new ArrayList<>(SuiteRunner.run(DIRECT, URI.create("ws://" + backend.address() + "/"), cases, r -> { }));
+            long t1 = System.nanoTime();
+            all.addAll(SuiteRunner.run(PROXY, proxy.ws("/autobahn"), cases, r -> { }));
+            long t2 = System.nanoTime();
+            Path out = Path.of("target", "autobahn-deflate-report");
+            Reports.write(out, all);
+            System.out.printf("autobahn deflate gate: direct %.1f s, proxy %.1f s, %s; report %s%n", (t1 - t0) / 1e9,
+                    (t2 - t1) / 1e9, Reports.summary(all), out.toAbsolutePath().resolve("index.html"));
+
+            List<String> notOk = all.stream()
+                    .filter(r -> !r.verdict().behavior().equals(Verdicts.OK) || !r.verdict().behaviorClose().equals(Verdicts.OK))
+                    .map(r -> r.agent() + " " + r.spec().id() + ": " + r.verdict().behavior() + " (" + r.verdict().result()
+                            + "), close " + r.verdict().behaviorClose()).toList();
+            assertThat(notOk).as("compression cases not OK").isEmpty();
+            // OK must mean compressed both ways: the reference server compresses every message, and
+            // the fuzzer compresses every message its agreed window allows (all of these sizes)
+            List<String> uncompressed = all.stream()
+                    .filter(r -> r.outcome().traffic == null || r.outcome().traffic.in.compressed != 1000
+                            || r.outcome().traffic.out.compressed != 1000)
+                    .map(r -> r.agent() + " " + r.spec().id()).toList();
+            assertThat(uncompressed).as("cases without compressed traffic both ways").isEmpty();
         }
     }
 

@@ -27,11 +27,21 @@ import java.util.Locale;
  *       payload, forbidden code).</li>
  * </ol>
  * One thread per connection; the TCP connection is closed right after the closing handshake.
+ *
+ * <p>By default it never accepts permessage-deflate. Given a {@link LaxDeflate} mode other than
+ * OFF it accepts it when offered, then allows RSV1 on data frames and echoes compressed messages
+ * as that mode says (correctly, or with one of the faults the compression cases must catch).
  */
 final class LaxBackend implements AutoCloseable {
     private final ServerSocket server;
+    private final LaxDeflate deflate;
 
     LaxBackend() throws IOException {
+        this(LaxDeflate.OFF);
+    }
+
+    LaxBackend(LaxDeflate deflate) throws IOException {
+        this.deflate = deflate;
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofPlatform().daemon().name("lax-accept").start(this::acceptLoop);
     }
@@ -56,11 +66,14 @@ final class LaxBackend implements AutoCloseable {
             s.setTcpNoDelay(true);
             DataInputStream in = new DataInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
-            if (!handshake(in, out)) {
+            String extension = handshake(in, out);
+            if (extension == null) {
                 return;
             }
+            int allowedRsv = extension.isEmpty() ? 0 : 4; // RSV1, once permessage-deflate is agreed
             ByteArrayOutputStream message = null;
             int messageOpcode = 0;
+            boolean compressed = false;
             while (true) {
                 byte[] head = new byte[FrameHeaders.MAX_HEADER_LENGTH];
                 in.readFully(head, 0, 2);
@@ -72,7 +85,7 @@ final class LaxBackend implements AutoCloseable {
                     out.write(Frames.close(1000));
                     return;
                 }
-                String bad = FrameHeaders.violation(h, true, 0);
+                String bad = FrameHeaders.violation(h, true, allowedRsv);
                 boolean orphan = h.opcode() == Opcode.CONTINUATION && message == null;
                 boolean interleaved = !Opcode.isControl(h.opcode()) && h.opcode() != Opcode.CONTINUATION && message != null;
                 if (bad == null && (orphan || interleaved)) {
@@ -95,14 +108,15 @@ final class LaxBackend implements AutoCloseable {
                 if (message == null) {
                     message = new ByteArrayOutputStream();
                     messageOpcode = h.opcode();
+                    compressed = (h.rsv() & 4) != 0;
                 }
                 message.writeBytes(payload); // text is never checked for UTF-8: fault 1
                 if (h.fin()) {
-                    out.write(Frames.frame(messageOpcode, message.toByteArray()));
+                    out.write(deflate.echo(messageOpcode, compressed, message.toByteArray()));
                     message = null;
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | java.util.zip.DataFormatException e) {
             // connection over
         }
     }
@@ -126,12 +140,13 @@ final class LaxBackend implements AutoCloseable {
         }
     }
 
-    private static boolean handshake(InputStream in, OutputStream out) throws IOException {
+    /** @return null when the upgrade failed, else the extension accepted ("" for none) */
+    private String handshake(InputStream in, OutputStream out) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
             int b = in.read();
             if (b < 0) {
-                return false;
+                return null;
             }
             head.write(b);
         }
@@ -143,12 +158,15 @@ final class LaxBackend implements AutoCloseable {
         }
         if (key == null) {
             out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            return false;
+            return null;
         }
+        String extension = deflate.answer(head.toString(StandardCharsets.ISO_8859_1));
         out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Accept: " + Handshake.acceptKey(key) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                + "Sec-WebSocket-Accept: " + Handshake.acceptKey(key) + "\r\n"
+                + (extension == null ? "" : "Sec-WebSocket-Extensions: " + extension + "\r\n")
+                + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
-        return true;
+        return extension == null ? "" : extension;
     }
 
     @Override

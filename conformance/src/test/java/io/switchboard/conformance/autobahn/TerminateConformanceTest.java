@@ -49,4 +49,34 @@ class TerminateConformanceTest {
             assertThat(notOk).as("cases whose behavior or close is not OK/INFORMATIONAL through terminate mode").isEmpty();
         }
     }
+
+    /**
+     * Compression offload: terminate mode negotiates permessage-deflate with the fuzzer while the
+     * lax backend (which knows no extension) gets plain messages, and the bounded 12–13 subset of
+     * the gate is OK through it, with compressed messages both ways on the client's leg.
+     */
+    @Test
+    void compressionCasesAreOkThroughTerminateModeInFrontOfAPlainBackend() throws Exception {
+        List<CaseSpec> cases = Catalog.select(AutobahnGateTest.DEFLATE_SUBSET, List.of());
+        try (LaxBackend lax = new LaxBackend();
+             ProxyProcess proxy = ProxyProcess.run("""
+                     listen: 127.0.0.1:0
+                     pools:
+                       lax: {backends: [127.0.0.1:%d]}
+                     websocket: {heartbeat: off}
+                     routes:
+                       - {path: /, pool: lax, mode: terminate, deflate: {client: true, min-size: 0}}
+                     """.formatted(lax.port()))) {
+            List<CaseResult> terminated = SuiteRunner.run("switchboard-terminate-deflate", proxy.ws("/"), cases, r -> { });
+            Reports.write(Path.of("target", "autobahn-terminate-deflate-report"), terminated);
+            System.out.println("compression through terminate mode: " + Reports.summary(terminated));
+            List<String> notOk = terminated.stream()
+                    .filter(r -> !r.verdict().behavior().equals("OK") || !r.verdict().behaviorClose().equals("OK"))
+                    .map(r -> r.spec().id() + "=" + r.verdict().behavior() + "/" + r.verdict().behaviorClose()
+                            + " " + r.verdict().result())
+                    .toList();
+            assertThat(terminated).hasSize(cases.size());
+            assertThat(notOk).as("compression cases not OK through terminate mode").isEmpty();
+        }
+    }
 }
