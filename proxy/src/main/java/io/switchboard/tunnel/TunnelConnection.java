@@ -59,7 +59,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
     /** Largest single read from a backend: bounds the buffer a busy tunnel allocates per wake-up. */
     private static final int MAX_READ = 64 * 1024;
 
-    private final ConnectionContext ctx;
+    private ConnectionContext ctx; // dropped once the tunnel is detached from Helidon (see runOnLoop)
     private final Socket backendSocket;
     private final Lease lease;
     private final byte[] early;
@@ -197,6 +197,9 @@ final class TunnelConnection implements ServerConnection, Drainable {
         byte[] pipelined = buffered > 0 ? reader.readBytes(buffered) : new byte[0];
         ClientChannel.releaseBuffers(ctx);
         boolean detached = ClientChannel.detach(ctx);
+        if (detached) {
+            ctx = null; // Helidon's connection objects (its thread, request head, reader) can go
+        }
         try {
             loop.start(pipelined, early);
         } catch (IOException e) {

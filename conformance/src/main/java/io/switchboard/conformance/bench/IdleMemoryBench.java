@@ -32,7 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class IdleMemoryBench {
     /** JVM options of the measured proxy: the launcher's defaults. */
-    static final List<String> PROXY_JVM = List.of("-XX:+UseSerialGC", "-Xss256k");
+    static final List<String> PROXY_JVM = io.switchboard.conformance.load.Targets.PROXY_JVM;
 
     private IdleMemoryBench() {
     }

@@ -22,6 +22,12 @@ import java.util.stream.Stream;
  * correctness runs, where pinning everything to one core would only stretch timers.
  */
 public final class Targets {
+    /**
+     * The JVM flags Switchboard runs with in the benchmarks: the launcher's and the container's
+     * defaults (README, "Running"), so the figures are those of the shipped set-up.
+     */
+    public static final List<String> PROXY_JVM = List.of("-XX:+UseSerialGC", "-Xss256k", "-Xms16m",
+            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:-ShrinkHeapInSteps");
     private Targets() {
     }
 
@@ -243,7 +249,7 @@ public final class Targets {
             throws IOException, InterruptedException {
         Path file = dir.resolve(stem + ".yaml");
         Files.writeString(file, cfg);
-        List<String> cmd = javaCommand(List.of("-XX:+UseSerialGC", "-Xss256k"), "io.switchboard.Main", "run", file.toString());
+        List<String> cmd = javaCommand(PROXY_JVM, "io.switchboard.Main", "run", file.toString());
         // stdout (the access log, a line per WebSocket) goes to a file: a pump thread would run on the generator's core
         Process p = start(cmd, cpu, dir.resolve(stem + ".out"));
         String ready = awaitLine(p, dir.resolve(stem + ".out"), "switchboard listening on http://");
