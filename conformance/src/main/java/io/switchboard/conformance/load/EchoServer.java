@@ -50,7 +50,7 @@ public final class EchoServer {
      * Starts the server on a daemon thread of this JVM (for tests); returns its
      * {@code 127.0.0.1:PORT} addresses.
      */
-    static List<String> startInProcess(int ports) throws IOException {
+    public static List<String> startInProcess(int ports) throws IOException {
         Selector selector = Selector.open();
         List<String> addresses = listen(selector, ports);
         Thread.ofPlatform().daemon().name("echo-server").start(() -> {

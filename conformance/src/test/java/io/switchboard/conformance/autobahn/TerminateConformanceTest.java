@@ -79,4 +79,32 @@ class TerminateConformanceTest {
             assertThat(notOk).as("compression cases not OK through terminate mode").isEmpty();
         }
     }
+
+    /**
+     * Section 9 (limits and performance: single frames up to 16 MiB, 4 MiB in fragments, 1 MiB in
+     * small TCP chops, 1000 sequential round trips) through terminate mode, in front of the
+     * benchmark's echo mirror (it validates nothing): every case OK within its time budget, the
+     * proxy relaying fragment by fragment without holding a message whole.
+     */
+    @Test
+    void limitsAndPerformanceCasesAreOkThroughTerminateMode() throws Exception {
+        List<CaseSpec> cases = Catalog.select(List.of("9.*"), List.of());
+        String mirror = io.switchboard.conformance.load.EchoServer.startInProcess(1).get(0);
+        try (ProxyProcess proxy = ProxyProcess.run("""
+                listen: 127.0.0.1:0
+                pools:
+                  mirror: {backends: [%s]}
+                websocket: {heartbeat: off}
+                routes:
+                  - {path: /, pool: mirror, mode: terminate}
+                """.formatted(mirror))) {
+            List<CaseResult> terminated = SuiteRunner.run("switchboard-terminate", proxy.ws("/"), cases, r -> { });
+            Reports.write(Path.of("target", "autobahn-terminate-9-report"), terminated);
+            System.out.println("section 9 through terminate mode: " + Reports.summary(terminated));
+            assertThat(terminated).hasSize(54);
+            assertThat(terminated.stream().filter(r -> !r.verdict().behavior().equals("OK"))
+                    .map(r -> r.spec().id() + "=" + r.verdict().behavior() + " " + r.verdict().result()).toList())
+                    .as("section 9 cases not OK through terminate mode").isEmpty();
+        }
+    }
 }
