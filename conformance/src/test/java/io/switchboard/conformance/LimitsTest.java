@@ -45,7 +45,7 @@ class LimitsTest {
                 routes:
                   - path: /idle
                     pool: py
-                    websocket: {idle: 500ms, heartbeat: {downstream: {interval: 100ms, timeout: 2s}}}
+                    websocket: {idle: 1s, heartbeat: {downstream: {interval: 100ms, timeout: 2s}}}
                   - path: /lifetime
                     pool: echo
                     websocket: {max-lifetime: 1s, lifetime-jitter: 50%%}
@@ -82,7 +82,7 @@ class LimitsTest {
         assertThat(python.awaitClosed("/idle", Duration.ofSeconds(5)).code()).isEqualTo(1001);
         String log = proxy.awaitLine(l -> l.contains(" ws ") && l.contains("path=/idle"), Duration.ofSeconds(5));
         assertThat(log).contains("closed-by=idle");
-        assertThat(LivenessTest.durationMs(log)).isBetween(500L, 2000L);
+        assertThat(LivenessTest.durationMs(log)).isBetween(1000L, 2500L);
         up.close();
     }
 
