@@ -241,6 +241,13 @@ public final class JdkWsClient implements WebSocket.Listener, AutoCloseable {
                 w.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
             }
             closed.get(5, TimeUnit.SECONDS);
+            // the JDK's own reply to the peer's Close goes out asynchronously after onClose returned;
+            // aborting before it is on the wire would look like a dropped client (1001 to the backend)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (!w.isOutputClosed() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(50);
         } catch (Exception e) {
             // best effort
         } finally {
