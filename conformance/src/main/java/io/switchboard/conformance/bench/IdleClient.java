@@ -191,7 +191,8 @@ final class IdleClient implements AutoCloseable {
         return c;
     }
 
-    private static String readHead(Socket s) throws IOException {
+    /** Reads a response head byte by byte (nothing after it is consumed), up to its blank line. */
+    static String readHead(Socket s) throws IOException {
         var in = s.getInputStream();
         StringBuilder head = new StringBuilder();
         int matched = 0;

@@ -1,7 +1,6 @@
 package io.switchboard.conformance.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -138,19 +137,9 @@ public final class IdleMemoryBench {
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
         OutputStream out = s.getOutputStream();
         out.write(req.getBytes(StandardCharsets.ISO_8859_1));
-        InputStream in = s.getInputStream();
-        int matched = 0;
-        StringBuilder head = new StringBuilder();
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("proxy closed during handshake: " + head);
-            }
-            head.append((char) b);
-            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
-        }
-        if (!head.toString().startsWith("HTTP/1.1 101")) {
-            throw new IOException("expected 101, got " + head.toString().lines().findFirst().orElse(""));
+        String head = IdleClient.readHead(s);
+        if (!head.startsWith("HTTP/1.1 101")) {
+            throw new IOException("expected 101, got " + head.lines().findFirst().orElse(""));
         }
         return s;
     }
