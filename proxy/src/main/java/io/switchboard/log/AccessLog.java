@@ -3,9 +3,13 @@ package io.switchboard.log;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -14,10 +18,26 @@ import java.util.logging.Logger;
  * ({@code ws} or {@code http}) and ordered fields, written as {@code kind key=value ...} (values
  * with spaces quoted) or, with {@link #useJson}, as one JSON object per line. Sticky keys are logged
  * hashed, never raw, because they are often user ids.
+ *
+ * <p>Lines are written by one background thread, never by the thread that ends a connection: that
+ * is often an event loop serving thousands of tunnels, and a log reader that stops reading (a full
+ * pipe) must not stall them. Up to {@value #CAPACITY} lines wait; beyond that lines are dropped and
+ * counted, and a warning says how many once the writer catches up. {@link #flush} waits for the
+ * queue at exit.
  */
 public final class AccessLog {
+    static final int CAPACITY = 65_536;
     private static final Logger LOG = Logger.getLogger("switchboard.access");
+    private static final Logger WARN = Logger.getLogger(AccessLog.class.getName());
+    private static final BlockingQueue<String> QUEUE = new ArrayBlockingQueue<>(CAPACITY);
+    private static final AtomicLong QUEUED = new AtomicLong();
+    private static final AtomicLong WRITTEN = new AtomicLong();
+    private static final AtomicLong DROPPED = new AtomicLong();
     private static volatile boolean json;
+
+    static {
+        Thread.ofPlatform().daemon().name("switchboard-access-log").start(AccessLog::writeLines);
+    }
 
     private AccessLog() {
     }
@@ -53,9 +73,13 @@ public final class AccessLog {
             return this;
         }
 
-        /** Writes the line. */
+        /** Queues the line for the writer thread (dropped and counted if the queue is full). */
         public void write() {
-            LOG.info(json ? json() : plain());
+            if (QUEUE.offer(json ? json() : plain())) {
+                QUEUED.incrementAndGet();
+            } else {
+                DROPPED.incrementAndGet();
+            }
         }
 
         String plain() {
@@ -92,6 +116,41 @@ public final class AccessLog {
                 }
             }
             b.append('"');
+        }
+    }
+
+    /**
+     * Waits until every line queued so far is written, at most {@code max} (at exit, so the last
+     * connections' lines are not lost).
+     */
+    public static void flush(Duration max) {
+        long target = QUEUED.get();
+        long deadline = System.nanoTime() + max.toNanos();
+        while (WRITTEN.get() < target && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static void writeLines() {
+        while (true) {
+            try {
+                String line = QUEUE.take();
+                LOG.info(line);
+                WRITTEN.incrementAndGet();
+                long dropped = QUEUE.isEmpty() ? DROPPED.getAndSet(0) : 0;
+                if (dropped > 0) {
+                    WARN.warning("access log: " + dropped + " lines dropped: its reader did not keep up");
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                WRITTEN.incrementAndGet(); // a handler failed on this line; go on with the next
+            }
         }
     }
 

@@ -58,6 +58,7 @@ public final class Stopper {
             } finally {
                 proxy.close();
                 closeQuietly(also);
+                io.switchboard.log.AccessLog.flush(java.time.Duration.ofSeconds(5));
                 status = forced == 0 ? 0 : 1;
                 exited.countDown();
             }

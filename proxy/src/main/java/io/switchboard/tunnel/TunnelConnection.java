@@ -1,21 +1,17 @@
 package io.switchboard.tunnel;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.ConnectionContext;
@@ -56,9 +52,6 @@ import io.switchboard.ws.Opcode;
  * sockets closed.
  */
 final class TunnelConnection implements ServerConnection, Drainable {
-    /** Largest single read from a backend: bounds the buffer a busy tunnel allocates per wake-up. */
-    private static final int MAX_READ = 64 * 1024;
-
     private ConnectionContext ctx; // dropped once the tunnel is detached from Helidon (see runOnLoop)
     private final Socket backendSocket;
     private final Lease lease;
@@ -171,15 +164,9 @@ final class TunnelConnection implements ServerConnection, Drainable {
         accounted.countDown();
     }
 
-    /** The two blocking threads (a leg with TLS): each direction reads on its own virtual thread. */
+    /** A leg with TLS: each direction reads on its own blocking virtual thread. */
     private void runOnThreads() throws InterruptedException {
-        Future<?> upstreamThread = ctx.executor().submit(this::relayUpstream);
-        relayDownstream();
-        try {
-            upstreamThread.get();
-        } catch (ExecutionException e) {
-            finish();
-        }
+        new ThreadBinding(this, ctx, backendSocket, early).run();
         finish();
     }
 
@@ -208,55 +195,14 @@ final class TunnelConnection implements ServerConnection, Drainable {
         return detached;
     }
 
-    /** Bytes read from the leg on {@code side}, from the event loop. */
+    /** Bytes read from the leg on {@code side} (by the event loop or a relay thread). */
     void received(Leg from, Side side, byte[] b, int len) {
         received(from, side == Side.DOWNSTREAM ? downstream : upstream, b, len);
     }
 
-    /** Client to backend, on the connection's thread. */
-    private void relayDownstream() {
-        try {
-            DataReader reader = ctx.dataReader();
-            while (!finished.get()) {
-                BufferData data = reader.readBuffer();
-                byte[] chunk = new byte[data.available()];
-                data.read(chunk);
-                received(client, downstream, chunk, chunk.length);
-            }
-        } catch (FrameScanner.TooBigException e) {
-            failLeg(Side.DOWNSTREAM, CloseCodes.TOO_BIG, "message too big", "too-big");
-        } catch (FrameScanner.MalformedFrameException e) {
-            failLeg(Side.DOWNSTREAM, CloseCodes.PROTOCOL_ERROR, "malformed frame", "protocol-error");
-        } catch (RuntimeException e) {
-            // EOF (InsufficientDataAvailableException), reset, or our own finish() closing the socket
-        }
-        inputEnded(Side.DOWNSTREAM);
-    }
-
-    /**
-     * Backend to client, on a second virtual thread. An idle tunnel holds no read buffer: the
-     * thread parks on a one-byte read and sizes a buffer to what has arrived once it wakes, so
-     * memory follows traffic rather than the number of open sockets.
-     */
-    private void relayUpstream() {
-        try {
-            if (early.length > 0) {
-                received(backend, upstream, early, early.length);
-            }
-            InputStream in = backendSocket.getInputStream();
-            int first;
-            while ((first = in.read()) >= 0) {
-                byte[] buf = new byte[Math.min(MAX_READ, 1 + in.available())];
-                buf[0] = (byte) first;
-                int n = buf.length > 1 ? in.read(buf, 1, buf.length - 1) : 0;
-                received(backend, upstream, buf, 1 + Math.max(0, n));
-            }
-        } catch (FrameScanner.MalformedFrameException e) {
-            failLeg(Side.UPSTREAM, CloseCodes.PROTOCOL_ERROR, "malformed frame", "protocol-error");
-        } catch (IOException | RuntimeException e) {
-            // reset or our own finish() closing the socket
-        }
-        inputEnded(Side.UPSTREAM);
+    /** Whether the tunnel has ended (both sockets closed). */
+    boolean isFinished() {
+        return finished.get();
     }
 
     /** Bytes arrived from {@code from}: proof of life for its heartbeat, then the direction's processing. */
