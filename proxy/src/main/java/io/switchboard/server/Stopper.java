@@ -1,8 +1,10 @@
 package io.switchboard.server;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
+import io.switchboard.log.AccessLog;
 import sun.misc.Signal;
 
 /**
@@ -58,7 +60,7 @@ public final class Stopper {
             } finally {
                 proxy.close();
                 closeQuietly(also);
-                io.switchboard.log.AccessLog.flush(java.time.Duration.ofSeconds(5));
+                AccessLog.flush(Duration.ofSeconds(5));
                 status = forced == 0 ? 0 : 1;
                 exited.countDown();
             }

@@ -149,6 +149,7 @@ final class ChannelWriter extends LegWriter {
         } catch (IOException | RuntimeException e) {
             backlog.clear();
             markDead();
+            return true; // nothing waits any more; the peer is gone, so no progress to count
         } finally {
             lock.unlock();
         }

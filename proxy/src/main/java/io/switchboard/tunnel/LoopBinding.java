@@ -96,7 +96,7 @@ final class LoopBinding {
             forward.beginBatch(loop.batchBuffer(true));
             back.beginBatch(loop.batchBuffer(false));
             try {
-                tunnel.received(leg(), side, b, n);
+                tunnel.received(side, b, n);
             } catch (FrameScanner.TooBigException e) {
                 stopReading();
                 tunnel.failLeg(side, CloseCodes.TOO_BIG, "message too big", "too-big");

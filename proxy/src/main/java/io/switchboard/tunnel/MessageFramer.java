@@ -33,13 +33,8 @@ final class MessageFramer {
         this.deflater = deflater;
     }
 
-    /** Whether messages toward this leg may be compressed. */
-    boolean mayCompress() {
-        return deflater != null;
-    }
-
     /**
-     * Starts a message.
+     * Starts a message (a message that goes plain and keeps its framing never comes further).
      *
      * @param knownLength its length when known up front (a single uncompressed frame), else -1
      * @return whether it will be compressed

@@ -180,11 +180,9 @@ final class TerminateRelay implements TunnelConnection.Relay {
             messageSize = 0;
             utf8.reset();
             compressedIn = (h.rsv() & RSV1) != 0;
-            reframed = compressedIn || framer.mayCompress()
-                    && framer.begin(h.opcode(), h.fin() ? h.payloadLength() : -1);
-            if (compressedIn) {
-                framer.begin(h.opcode(), -1);
-            }
+            // the length is known up front only for a single plain frame; a compressed one inflates
+            boolean compressOut = framer.begin(h.opcode(), h.fin() && !compressedIn ? h.payloadLength() : -1);
+            reframed = compressedIn || compressOut;
         }
         if (reframed) {
             return; // the framer writes headers of its own

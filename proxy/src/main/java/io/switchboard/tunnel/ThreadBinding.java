@@ -52,7 +52,7 @@ final class ThreadBinding {
                 BufferData data = reader.readBuffer();
                 byte[] chunk = new byte[data.available()];
                 data.read(chunk);
-                tunnel.received(tunnel.clientLeg(), Side.DOWNSTREAM, chunk, chunk.length);
+                tunnel.received(Side.DOWNSTREAM, chunk, chunk.length);
             }
         } catch (FrameScanner.TooBigException e) {
             tunnel.failLeg(Side.DOWNSTREAM, CloseCodes.TOO_BIG, "message too big", "too-big");
@@ -72,7 +72,7 @@ final class ThreadBinding {
     private void relayUpstream() {
         try {
             if (early.length > 0) {
-                tunnel.received(tunnel.backendLeg(), Side.UPSTREAM, early, early.length);
+                tunnel.received(Side.UPSTREAM, early, early.length);
             }
             InputStream in = backendSocket.getInputStream();
             int first;
@@ -80,7 +80,7 @@ final class ThreadBinding {
                 byte[] buf = new byte[Math.min(MAX_READ, 1 + in.available())];
                 buf[0] = (byte) first;
                 int n = buf.length > 1 ? in.read(buf, 1, buf.length - 1) : 0;
-                tunnel.received(tunnel.backendLeg(), Side.UPSTREAM, buf, 1 + Math.max(0, n));
+                tunnel.received(Side.UPSTREAM, buf, 1 + Math.max(0, n));
             }
         } catch (FrameScanner.MalformedFrameException e) {
             tunnel.failLeg(Side.UPSTREAM, CloseCodes.PROTOCOL_ERROR, "malformed frame", "protocol-error");

@@ -196,8 +196,8 @@ final class TunnelConnection implements ServerConnection, Drainable {
     }
 
     /** Bytes read from the leg on {@code side} (by the event loop or a relay thread). */
-    void received(Leg from, Side side, byte[] b, int len) {
-        received(from, side == Side.DOWNSTREAM ? downstream : upstream, b, len);
+    void received(Side side, byte[] b, int len) {
+        received(leg(side), side == Side.DOWNSTREAM ? downstream : upstream, b, len);
     }
 
     /** Whether the tunnel has ended (both sockets closed). */

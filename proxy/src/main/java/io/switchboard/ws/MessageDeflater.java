@@ -58,6 +58,26 @@ public final class MessageDeflater {
         return true;
     }
 
+    /**
+     * Compresses one whole message at once (a client that has the message in hand).
+     *
+     * @return the compressed payload ({@code 00 00 ff ff} removed), or null when {@link #begin}
+     *         declines the message: it is then sent plain, without RSV1
+     */
+    public byte[] compress(byte[] message) {
+        if (!begin(message.length)) {
+            return null;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(message.length / 2 + 16);
+        ChunkSink collect = (b, off, len) -> {
+            out.write(b, off, len);
+            return true;
+        };
+        write(message, 0, message.length, collect);
+        finish(collect);
+        return out.toByteArray();
+    }
+
     /** Compresses a chunk of the current message; output (possibly none yet) goes to {@code sink}. */
     public boolean write(byte[] b, int off, int len, ChunkSink sink) {
         Deflater d = stream.deflater();
@@ -134,9 +154,13 @@ public final class MessageDeflater {
             return true;
         }
         byte[] out = stream.out();
-        byte[] tail = {out[total - 4], out[total - 3], out[total - 2], out[total - 1]};
+        int tail = (out[total - 4] & 0xff) << 24 | (out[total - 3] & 0xff) << 16 | (out[total - 2] & 0xff) << 8
+                | out[total - 1] & 0xff; // kept aside: the sink may modify what it is given
         boolean more = sink.accept(out, 0, total - TAIL);
-        System.arraycopy(tail, 0, out, 0, TAIL);
+        out[0] = (byte) (tail >>> 24);
+        out[1] = (byte) (tail >>> 16);
+        out[2] = (byte) (tail >>> 8);
+        out[3] = (byte) tail;
         held = TAIL;
         return more;
     }

@@ -2,7 +2,6 @@ package io.switchboard.conformance.autobahn;
 
 import io.switchboard.ws.DeflateParams;
 import io.switchboard.ws.MessageDeflater;
-import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -29,7 +28,6 @@ final class DeflateRoundTrips {
     private final MessageDeflater deflater;
     private final DeflateTraffic traffic;
     private final MessageDigest sha1;
-    private final ByteArrayOutputStream compressed = new ByteArrayOutputStream();
     private int echoes;
     private byte[] expectedDigest;
 
@@ -108,8 +106,9 @@ final class DeflateRoundTrips {
     private void sendNext() {
         byte[] message = data.slice(echoes, spec.size());
         expectedDigest = sha1.digest(message);
-        boolean compress = deflater.begin(message.length);
-        byte[] payload = compress ? compress(message) : message;
+        byte[] compressed = deflater.compress(message);
+        boolean compress = compressed != null;
+        byte[] payload = compress ? compressed : message;
         long wire = fuzzer.writer.message(spec.binary(), payload, spec.autoFragment(), compress ? RSV1 : 0);
         fuzzer.writer.flush();
         DeflateTraffic.Direction out = traffic.out;
@@ -118,18 +117,6 @@ final class DeflateRoundTrips {
         out.messageBytes += message.length;
         out.payloadBytes += payload.length;
         out.wireBytes += wire;
-    }
-
-    /** The whole message compressed: sync-flushed, {@code 00 00 ff ff} removed (§7.2.1). */
-    private byte[] compress(byte[] message) {
-        compressed.reset();
-        io.switchboard.ws.ChunkSink sink = (b, off, len) -> {
-            compressed.write(b, off, len);
-            return true;
-        };
-        deflater.write(message, 0, message.length, sink);
-        deflater.finish(sink);
-        return compressed.toByteArray();
     }
 
     /** Null when the echo matches the message sent; else what differs. */

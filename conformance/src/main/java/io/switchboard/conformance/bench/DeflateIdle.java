@@ -1,5 +1,6 @@
 package io.switchboard.conformance.bench;
 
+import io.switchboard.ws.DeflateNegotiation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,9 +46,9 @@ final class DeflateIdle {
         List<Mode> modes = List.of(
                 new Mode("terminate, no deflate", "    mode: terminate\n", null),
                 new Mode("deflate, no context takeover", "    mode: terminate\n" + deflate.formatted("false"),
-                        ClientDeflate.offer(false)),
+                        DeflateNegotiation.offer(false)),
                 new Mode("deflate, context takeover", "    mode: terminate\n" + deflate.formatted("true"),
-                        ClientDeflate.offer(true)));
+                        DeflateNegotiation.offer(true)));
         byte[] message = Payloads.json(messageSize, 1)[0];
         List<Reading> readings = new ArrayList<>();
         // the benchmark's NIO echo server: the demo's Helidon EchoBackend answers a 16 KiB message ~40 ms late

@@ -1,5 +1,6 @@
 package io.switchboard.conformance.load;
 
+import io.switchboard.ws.DeflateNegotiation;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,7 +122,7 @@ public final class Bench {
             String deflate = String.format(Locale.ROOT, "{client: true, backend: false, context-takeover: false, level: %d,"
                     + " min-size: %dB}", level, minSize);
             columns.add(column(started, Targets.switchboard(dir, echo.urls(), PROXY_CPU, "terminate", deflate,
-                    Report.DEFLATE, "switchboard-deflate"), ClientDeflate.offer(false)));
+                    Report.DEFLATE, "switchboard-deflate"), DeflateNegotiation.offer(false)));
         }
         log("configs and logs in " + dir + "; echo backend " + echo.urls());
         log("payload: " + payload.describe() + ", " + messages.get(sizes.get(0)).bodies().length

@@ -1,6 +1,5 @@
 package io.switchboard.conformance.load;
 
-import java.util.Arrays;
 import java.util.zip.DataFormatException;
 
 import io.switchboard.ws.DeflateNegotiation;
@@ -27,8 +26,6 @@ public final class ClientDeflate {
     private final DeflateParams params;
     private final MessageDeflater deflater;
     private final MessageInflater inflater;
-    private byte[] out = new byte[1024];
-    private int outLength;
 
     /**
      * @param params  what the server agreed, seen from this client ({@link DeflateNegotiation#checkResponse})
@@ -39,11 +36,6 @@ public final class ClientDeflate {
         this.params = params;
         this.deflater = new MessageDeflater(params, level, minSize);
         this.inflater = new MessageInflater(params);
-    }
-
-    /** The offer a client sends: {@link DeflateNegotiation#offer}. */
-    public static String offer(boolean contextTakeover) {
-        return DeflateNegotiation.offer(contextTakeover);
     }
 
     /** What was agreed, seen from this client. */
@@ -63,22 +55,7 @@ public final class ClientDeflate {
      *         than the minimum size): it is then sent plain, without RSV1
      */
     public byte[] compress(byte[] message) {
-        if (!deflater.begin(message.length)) {
-            return null;
-        }
-        outLength = 0;
-        deflater.write(message, 0, message.length, this::collect);
-        deflater.finish(this::collect);
-        return Arrays.copyOf(out, outLength);
-    }
-
-    private boolean collect(byte[] b, int off, int len) {
-        if (outLength + len > out.length) {
-            out = Arrays.copyOf(out, Math.max(out.length * 2, outLength + len));
-        }
-        System.arraycopy(b, off, out, outLength, len);
-        outLength += len;
-        return true;
+        return deflater.compress(message);
     }
 
     /**

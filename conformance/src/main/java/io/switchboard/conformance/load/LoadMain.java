@@ -1,5 +1,6 @@
 package io.switchboard.conformance.load;
 
+import io.switchboard.ws.DeflateNegotiation;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -47,7 +48,7 @@ public final class LoadMain {
             urls.add(URI.create(u.trim()));
         }
         SecureRandom seeds = new SecureRandom();
-        String offer = opt.containsKey("deflate") ? ClientDeflate.offer(opt.containsKey("context-takeover")) : null;
+        String offer = opt.containsKey("deflate") ? DeflateNegotiation.offer(opt.containsKey("context-takeover")) : null;
         List<WsWire> wires = urls.stream().map(u -> new WsWire(u, seeds.nextLong(), offer)).toList();
         int connections = Integer.parseInt(opt.getOrDefault("connections", "50"));
         Duration d = duration(opt.getOrDefault("duration", "5s"));

@@ -78,15 +78,8 @@ final class HeartbeatCases {
         long since = System.nanoTime();
         Peer b = env.accepted(t, 0);
         t.log("the client now reads and answers nothing");
-        Frame close = Env.backendUntilClose(b, t, REAP_BOUND.plusSeconds(1));
-        long ms = (System.nanoTime() - since) / 1_000_000;
-        t.check(t.judgeClose("backend", close, 1001, null, REAP_BOUND.plusSeconds(1)), "the backend got Close 1001");
-        long min = REAP_INTERVAL.plus(REAP_TIMEOUT).toMillis() - 50;
-        t.check(close != null && ms >= min && ms <= REAP_BOUND.toMillis(),
-                "the client was reaped %d ms after its last frame, expected %d..%d ms", ms, min, REAP_BOUND.toMillis());
-        if (close != null && close.isClose()) {
-            Env.answerClose(b, close, t);
-        }
+        awaitReap(Env.backendUntilClose(b, t, REAP_BOUND.plusSeconds(1)), b, "backend", 1001, since, t,
+                "the client was reaped %d ms after its last frame, expected %d..%d ms");
         // the dead side's socket is closed at once: the client finds only the proxy's pings, then the end
         List<Frame> seen = new ArrayList<>();
         Frame end = c.readUntil(f -> false, Duration.ofMillis(500), seen::add);
@@ -96,20 +89,28 @@ final class HeartbeatCases {
                 end == null ? "no end of stream" : "the end");
     }
 
+    /**
+     * The live peer {@code live} got {@code close} when its silent partner was reaped: the code
+     * expected, within interval + timeout (+ 1 s), and the Close answered.
+     */
+    private static void awaitReap(Frame close, Peer live, String who, int code, long since, Trace t, String timing)
+            throws Exception {
+        long ms = (System.nanoTime() - since) / 1_000_000;
+        t.check(t.judgeClose(who, close, code, null, REAP_BOUND.plusSeconds(1)), "the %s got Close %d", who, code);
+        long min = REAP_INTERVAL.plus(REAP_TIMEOUT).toMillis() - 50;
+        t.check(close != null && ms >= min && ms <= REAP_BOUND.toMillis(), timing, ms, min, REAP_BOUND.toMillis());
+        if (close != null && close.isClose()) {
+            Env.answerClose(live, close, t);
+        }
+    }
+
     private static void silentBackend(Env env, Trace t) throws Exception {
         Peer c = env.open(t, "");
         long since = System.nanoTime();
         Peer b = env.accepted(t, 0);
         t.log("the backend now reads and answers nothing");
-        Frame close = Env.clientUntilClose(c, t, REAP_BOUND.plusSeconds(1));
-        long ms = (System.nanoTime() - since) / 1_000_000;
-        t.check(t.judgeClose("client", close, 1014, null, REAP_BOUND.plusSeconds(1)), "the client got Close 1014");
-        long min = REAP_INTERVAL.plus(REAP_TIMEOUT).toMillis() - 50;
-        t.check(close != null && ms >= min && ms <= REAP_BOUND.toMillis(),
-                "the backend was reaped %d ms after the 101, expected %d..%d ms", ms, min, REAP_BOUND.toMillis());
-        if (close != null && close.isClose()) {
-            Env.answerClose(c, close, t);
-        }
+        awaitReap(Env.clientUntilClose(c, t, REAP_BOUND.plusSeconds(1)), c, "client", 1014, since, t,
+                "the backend was reaped %d ms after the 101, expected %d..%d ms");
         List<Frame> seen = new ArrayList<>();
         Frame end = b.readUntil(f -> false, Duration.ofMillis(500), seen::add);
         t.log("the silent backend holds %d unread frames %s", seen.size(), seen.stream().map(Frame::toString).toList());

@@ -23,14 +23,7 @@ class TerminateConformanceTest {
     void terminateModeIsConformantInFrontOfALaxBackend() throws Exception {
         List<CaseSpec> cases = Catalog.select(AutobahnGateTest.GATE_SECTIONS, List.of());
         try (LaxBackend lax = new LaxBackend();
-             ProxyProcess proxy = ProxyProcess.run("""
-                     listen: 127.0.0.1:0
-                     pools:
-                       lax: {backends: [127.0.0.1:%d]}
-                     websocket: {heartbeat: off}
-                     routes:
-                       - {path: /, pool: lax, mode: terminate}
-                     """.formatted(lax.port()))) {
+             ProxyProcess proxy = terminateProxy("127.0.0.1:" + lax.port(), "")) {
             List<CaseResult> alone = SuiteRunner.run("lax-backend", URI.create("ws://127.0.0.1:" + lax.port() + "/"), cases, r -> { });
             List<CaseResult> terminated = SuiteRunner.run("switchboard-terminate", proxy.ws("/"), cases, r -> { });
             List<CaseResult> all = new ArrayList<>(alone);
@@ -59,14 +52,7 @@ class TerminateConformanceTest {
     void compressionCasesAreOkThroughTerminateModeInFrontOfAPlainBackend() throws Exception {
         List<CaseSpec> cases = Catalog.select(AutobahnGateTest.DEFLATE_SUBSET, List.of());
         try (LaxBackend lax = new LaxBackend();
-             ProxyProcess proxy = ProxyProcess.run("""
-                     listen: 127.0.0.1:0
-                     pools:
-                       lax: {backends: [127.0.0.1:%d]}
-                     websocket: {heartbeat: off}
-                     routes:
-                       - {path: /, pool: lax, mode: terminate, deflate: {client: true, min-size: 0}}
-                     """.formatted(lax.port()))) {
+             ProxyProcess proxy = terminateProxy("127.0.0.1:" + lax.port(), ", deflate: {client: true, min-size: 0}")) {
             List<CaseResult> terminated = SuiteRunner.run("switchboard-terminate-deflate", proxy.ws("/"), cases, r -> { });
             Reports.write(Path.of("target", "autobahn-terminate-deflate-report"), terminated);
             System.out.println("compression through terminate mode: " + Reports.summary(terminated));
@@ -90,14 +76,7 @@ class TerminateConformanceTest {
     void limitsAndPerformanceCasesAreOkThroughTerminateMode() throws Exception {
         List<CaseSpec> cases = Catalog.select(List.of("9.*"), List.of());
         String mirror = io.switchboard.conformance.load.EchoServer.startInProcess(1).get(0);
-        try (ProxyProcess proxy = ProxyProcess.run("""
-                listen: 127.0.0.1:0
-                pools:
-                  mirror: {backends: [%s]}
-                websocket: {heartbeat: off}
-                routes:
-                  - {path: /, pool: mirror, mode: terminate}
-                """.formatted(mirror))) {
+        try (ProxyProcess proxy = terminateProxy(mirror, "")) {
             List<CaseResult> terminated = SuiteRunner.run("switchboard-terminate", proxy.ws("/"), cases, r -> { });
             Reports.write(Path.of("target", "autobahn-terminate-9-report"), terminated);
             System.out.println("section 9 through terminate mode: " + Reports.summary(terminated));
@@ -106,5 +85,17 @@ class TerminateConformanceTest {
                     .map(r -> r.spec().id() + "=" + r.verdict().behavior() + " " + r.verdict().result()).toList())
                     .as("section 9 cases not OK through terminate mode").isEmpty();
         }
+    }
+
+    /** The proxy with one terminate route on {@code /} to {@code backend}, heartbeats off. */
+    private static ProxyProcess terminateProxy(String backend, String routeExtras) {
+        return ProxyProcess.run("""
+                listen: 127.0.0.1:0
+                pools:
+                  backend: {backends: [%s]}
+                websocket: {heartbeat: off}
+                routes:
+                  - {path: /, pool: backend, mode: terminate%s}
+                """.formatted(backend, routeExtras));
     }
 }

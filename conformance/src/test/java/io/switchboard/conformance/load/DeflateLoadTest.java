@@ -1,5 +1,6 @@
 package io.switchboard.conformance.load;
 
+import io.switchboard.ws.DeflateNegotiation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -92,13 +93,13 @@ class DeflateLoadTest {
 
     @Test
     void aServerThatDeclinesDeflateIsNotMeasured() {
-        WsWire direct = new WsWire(URI.create("ws://" + backend.get(0) + "/ws"), 7, ClientDeflate.offer(false));
+        WsWire direct = new WsWire(URI.create("ws://" + backend.get(0) + "/ws"), 7, DeflateNegotiation.offer(false));
         assertThatThrownBy(() -> FlowLoad.run(List.of(direct), 1, messages(64), 1, SHORT, 1))
                 .hasMessageContaining("declined permessage-deflate");
     }
 
     private static FlowLoad.Result run(String path, boolean contextTakeover, int size, int inflight) throws Exception {
-        WsWire wire = new WsWire(proxy.ws(path), 11, ClientDeflate.offer(contextTakeover));
+        WsWire wire = new WsWire(proxy.ws(path), 11, DeflateNegotiation.offer(contextTakeover));
         return FlowLoad.run(List.of(wire), 3, messages(size), inflight, SHORT, 1);
     }
 
