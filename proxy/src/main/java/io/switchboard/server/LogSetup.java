@@ -43,13 +43,8 @@ public final class LogSetup {
         for (Handler h : access.getHandlers()) {
             access.removeHandler(h);
         }
-        StreamHandler out = new StreamHandler(System.out, new AccessLine()) {
-            @Override
-            public synchronized void publish(LogRecord record) {
-                super.publish(record);
-                flush(); // one line per connection, visible at once (tests and tail -f read it)
-            }
-        };
+        // AccessLog's writer flushes after each batch of lines (one write per batch, not per line)
+        StreamHandler out = new StreamHandler(System.out, new AccessLine());
         access.addHandler(out);
         access.setUseParentHandlers(false);
         // Helidon logs a feature banner and every connection at INFO/FINE; keep its warnings only

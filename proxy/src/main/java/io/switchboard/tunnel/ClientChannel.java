@@ -29,7 +29,6 @@ final class ClientChannel {
     private static final Field READ_BUFFER = field("readBuffer");
     private static final Field WRITE_BUFFER = field("writeBuffer");
     private static final Field HANDLER_SOCKET = handlerField();
-    private static final SocketChannel CLOSED = closedChannel();
 
     private ClientChannel() {
     }
@@ -71,7 +70,7 @@ final class ClientChannel {
     /**
      * Lets Helidon's thread for this connection finish while the tunnel lives on in the loop: when
      * {@code handle()} returns, Helidon closes the channel it holds twice (in its connection handler
-     * and in the {@link NioSocket}), so both references are pointed at an already-closed channel
+     * and in the {@link NioSocket}), so both references are pointed at a {@link DetachedChannel}
      * first. Saves the parked virtual thread's stack (about 5 kB) and Helidon's per-connection
      * objects; the tunnel's own sockets are closed by the tunnel.
      *
@@ -80,7 +79,7 @@ final class ClientChannel {
      */
     static boolean detach(ConnectionContext ctx) {
         HelidonSocket socket = ctx.serverSocket();
-        if (HANDLER_SOCKET == null || CLOSED == null || DELEGATE == null || socket.getClass() != NioSocket.class
+        if (HANDLER_SOCKET == null || DELEGATE == null || socket.getClass() != NioSocket.class
                 || HANDLER_SOCKET.getDeclaringClass() != ctx.getClass()) {
             return false;
         }
@@ -90,12 +89,12 @@ final class ClientChannel {
             if (HANDLER_SOCKET.get(ctx) != original) {
                 return false;
             }
-            DELEGATE.set(socket, CLOSED);
+            DELEGATE.set(socket, DetachedChannel.INSTANCE);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return false;
         }
         try {
-            HANDLER_SOCKET.set(ctx, CLOSED);
+            HANDLER_SOCKET.set(ctx, DetachedChannel.INSTANCE);
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             try {
@@ -114,16 +113,6 @@ final class ClientChannel {
             return f.getType() == SocketChannel.class ? f : null;
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.FINE, "ConnectionHandler.socket unreachable; tunnels keep Helidon's thread parked", e);
-            return null;
-        }
-    }
-
-    private static SocketChannel closedChannel() {
-        try {
-            SocketChannel c = SocketChannel.open();
-            c.close();
-            return c;
-        } catch (java.io.IOException e) {
             return null;
         }
     }

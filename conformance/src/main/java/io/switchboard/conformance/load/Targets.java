@@ -214,7 +214,7 @@ public final class Targets {
      * heartbeats off (as HAProxy and nginx send none): {@code mode} {@code tunnel} or
      * {@code terminate}; a {@code deflate} section when {@code deflate} is not null (terminate only).
      *
-     * @param stem file names in {@code dir}: {@code STEM.yaml}, {@code STEM.out}
+     * @param stem file names in {@code dir}: {@code STEM-config/STEM.yaml}, {@code STEM.out}
      */
     static Target switchboard(Path dir, List<URI> backends, int cpu, String mode, String deflate, String name,
                               String stem) throws IOException, InterruptedException {
@@ -238,16 +238,18 @@ public final class Targets {
 
     /**
      * Switchboard ({@code io.switchboard.Main run}) with the given YAML, written to
-     * {@code dir/switchboard.yaml}; the target's one URL is the listener plus {@code path}.
+     * {@code dir/switchboard-config/switchboard.yaml}; the target's one URL is the listener plus {@code path}.
      */
     public static Target switchboard(Path dir, String cfg, String path, int cpu) throws IOException, InterruptedException {
         return switchboard(dir, cfg, path, cpu, "Switchboard", "switchboard");
     }
 
-    /** As above, named {@code name}, with its files at {@code dir/STEM.yaml} and {@code dir/STEM.out}. */
+    /** As above, named {@code name}, with its files at {@code dir/STEM-config/STEM.yaml} and {@code dir/STEM.out}. */
     static Target switchboard(Path dir, String cfg, String path, int cpu, String name, String stem)
             throws IOException, InterruptedException {
-        Path file = dir.resolve(stem + ".yaml");
+        // the proxy watches its config file's directory: the access log written beside it would wake
+        // that watcher for every line, so the YAML gets a directory of its own
+        Path file = Files.createDirectories(dir.resolve(stem + "-config")).resolve(stem + ".yaml");
         Files.writeString(file, cfg);
         List<String> cmd = javaCommand(PROXY_JVM, "io.switchboard.Main", "run", file.toString());
         // stdout (the access log, a line per WebSocket) goes to a file: a pump thread would run on the generator's core
