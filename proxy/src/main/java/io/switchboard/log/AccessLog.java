@@ -37,7 +37,8 @@ public final class AccessLog {
     private static final Logger WARN = Logger.getLogger(AccessLog.class.getName());
     /** After writing a batch the writer waits this long, so a busy proxy wakes it ~100 times a second, not per line. */
     private static final long BATCH_PAUSE_NANOS = 10_000_000;
-    private static final int BATCH = 1024;
+    /** Most lines the writer takes from the queue at once (they are out of the queue while it writes them). */
+    static final int BATCH = 1024;
     private static final BlockingQueue<LogRecord> QUEUE = new ArrayBlockingQueue<>(CAPACITY);
     private static final AtomicLong QUEUED = new AtomicLong();
     private static final AtomicLong WRITTEN = new AtomicLong();

@@ -88,7 +88,7 @@ class AccessLogTest {
         WARN.addHandler(warnings);
         try {
             long t0 = System.nanoTime();
-            int total = AccessLog.CAPACITY + 100;
+            int total = AccessLog.CAPACITY + AccessLog.BATCH + 100; // the queue plus what the writer holds in hand
             for (int i = 0; i < total; i++) {
                 AccessLog.line("ws").add("stuck", i).write(); // never blocks, even with the writer held
             }
