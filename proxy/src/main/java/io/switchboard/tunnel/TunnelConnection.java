@@ -69,6 +69,8 @@ final class TunnelConnection implements ServerConnection, Drainable {
     private final Liveness liveness;
     private final CloseTracker close = new CloseTracker();
     private final AtomicBoolean finished = new AtomicBoolean();
+    /** The backend's TCP input has ended (EOF, reset, or its socket closed). */
+    private volatile boolean backendEnded;
     private volatile ScheduledFuture<?> closeTimer;
     private volatile long lastData;
     private volatile long readAt;
@@ -225,7 +227,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
         boolean complete = close.closeFrame(from, code);
         relay.run();
         if (complete) {
-            finish();
+            bothLegsDone();
         } else {
             armCloseTimer();
         }
@@ -268,7 +270,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
             client.out.closeSocket();
         }
         if (complete) {
-            finish();
+            bothLegsDone();
         } else {
             armCloseTimer();
         }
@@ -329,6 +331,9 @@ final class TunnelConnection implements ServerConnection, Drainable {
     }
 
     void inputEnded(Side side) {
+        if (side == Side.UPSTREAM) {
+            backendEnded = true;
+        }
         if (finished.get()) {
             return;
         }
@@ -348,10 +353,28 @@ final class TunnelConnection implements ServerConnection, Drainable {
             }
         }
         if (close.allDone()) {
-            finish();
+            bothLegsDone();
         } else {
             armCloseTimer();
         }
+    }
+
+    /**
+     * Both legs are done (a Close or an end from each peer). On the client leg the proxy is the
+     * server, which closes TCP first (RFC 6455 §7.1.1): that socket closes now. On the backend leg
+     * the proxy is the client, which waits for the server to close first, so the TIME_WAIT that
+     * follows stays with the backend and not on the proxy's ephemeral ports toward it (those run
+     * out at a few hundred new connections a second per backend address when the proxy closes
+     * first); the close timer bounds the wait for a backend that never closes.
+     */
+    private void bothLegsDone() {
+        if (backendEnded) {
+            finish();
+            return;
+        }
+        liveness.stop(); // no heartbeat after a Close
+        client.out.closeSocket();
+        armCloseTimer();
     }
 
     /** Heartbeat: sends a ping to {@code leg} (from the scheduler: the write runs on its own virtual thread). */
