@@ -45,7 +45,7 @@ class LimitsTest {
                 routes:
                   - path: /idle
                     pool: py
-                    websocket: {idle: 1s, heartbeat: {downstream: {interval: 100ms, timeout: 2s}}}
+                    websocket: {idle: 2s, heartbeat: {downstream: {interval: 100ms, timeout: 2s}}}
                   - path: /lifetime
                     pool: echo
                     websocket: {max-lifetime: 1s, lifetime-jitter: 50%%}
@@ -74,6 +74,7 @@ class LimitsTest {
             client.sendFrame(true, RawWsClient.PONG, f.payload()); // alive, but sending no data
             pongs++;
         }
+        // a 2 s window: a proxy stalled for most of a second at start (CI, cold JIT) still sends several pings
         assertThat(pongs).as("heartbeats kept flowing while idle").isGreaterThanOrEqualTo(2);
         assertThat(f.opcode()).isEqualTo(RawWsClient.CLOSE);
         assertThat(f.closeCode()).isEqualTo(1001);
@@ -82,7 +83,7 @@ class LimitsTest {
         assertThat(python.awaitClosed("/idle", Duration.ofSeconds(5)).code()).isEqualTo(1001);
         String log = proxy.awaitLine(l -> l.contains(" ws ") && l.contains("path=/idle"), Duration.ofSeconds(5));
         assertThat(log).contains("closed-by=idle");
-        assertThat(LivenessTest.durationMs(log)).isBetween(1000L, 2500L);
+        assertThat(LivenessTest.durationMs(log)).isBetween(2000L, 3500L);
         up.close();
     }
 
