@@ -110,7 +110,7 @@ final class ChannelLoop implements Runnable {
     @Override
     public void run() {
         // the body is a method of its own: a loop that never returns only reaches optimised code
-        // through on-stack replacement, which the JIT gave this one after some 35 s of full load on
+        // through on-stack replacement, which the JIT gave this one 19 to 48 s into full load on
         // one core (handshakes ran at a fifth of their later rate until then); a method called per
         // pass is compiled as soon as it is hot
         while (true) {

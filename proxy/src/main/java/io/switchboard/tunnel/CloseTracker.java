@@ -14,6 +14,7 @@ import io.switchboard.ws.CloseCodes;
 final class CloseTracker {
     private final Set<Side> done = EnumSet.noneOf(Side.class);
     private final Set<Side> closeSentTo = EnumSet.noneOf(Side.class);
+    private final Set<Side> ended = EnumSet.noneOf(Side.class);
     private String closedBy;
     private int code = CloseCodes.ABNORMAL;
 
@@ -38,6 +39,7 @@ final class CloseTracker {
     synchronized boolean inputEnded(Side side, int proxyCode) {
         first(side.label() + "-dropped", proxyCode);
         done.add(side);
+        ended.add(side);
         return closeSentTo.add(side.other());
     }
 
@@ -64,6 +66,11 @@ final class CloseTracker {
             closedBy = who;
             code = closeCode;
         }
+    }
+
+    /** Whether {@code side}'s TCP input has ended (a Close frame alone does not end it). */
+    synchronized boolean hasEnded(Side side) {
+        return ended.contains(side);
     }
 
     synchronized boolean allDone() {

@@ -69,8 +69,6 @@ final class TunnelConnection implements ServerConnection, Drainable {
     private final Liveness liveness;
     private final CloseTracker close = new CloseTracker();
     private final AtomicBoolean finished = new AtomicBoolean();
-    /** The backend's TCP input has ended (EOF, reset, or its socket closed). */
-    private volatile boolean backendEnded;
     private volatile ScheduledFuture<?> closeTimer;
     private volatile long lastData;
     private volatile long readAt;
@@ -331,9 +329,6 @@ final class TunnelConnection implements ServerConnection, Drainable {
     }
 
     void inputEnded(Side side) {
-        if (side == Side.UPSTREAM) {
-            backendEnded = true;
-        }
         if (finished.get()) {
             return;
         }
@@ -368,7 +363,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
      * first); the close timer bounds the wait for a backend that never closes.
      */
     private void bothLegsDone() {
-        if (backendEnded) {
+        if (close.hasEnded(Side.UPSTREAM)) {
             finish();
             return;
         }
