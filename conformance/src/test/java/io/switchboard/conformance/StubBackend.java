@@ -68,6 +68,39 @@ public final class StubBackend implements AutoCloseable {
      * {@code greeting}; then answers a Close with the same code and ends.
      */
     public static StubBackend greeter(String greeting) {
+        return greeting(greeting, false);
+    }
+
+    /**
+     * As {@link #greeter}, but the 101 and the frame are written one byte per TCP segment, 1 ms
+     * apart: the proxy has to gather the backend's answer over many reads.
+     */
+    public static StubBackend dribbler(String greeting) {
+        return greeting(greeting, true);
+    }
+
+    /** Answers {@code status} with a body that has no length and ends when the stub closes TCP. */
+    public static StubBackend statusUntilEof(int status, String reason, String body) {
+        return new StubBackend(true, (s, head) -> {
+            OutputStream out = s.getOutputStream();
+            out.write(("HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: text/plain\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            sleep(50); // the body in a later segment than the head
+            out.write(body.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        });
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static StubBackend greeting(String greeting, boolean dribble) {
         return new StubBackend(true, (s, head) -> {
             String key = header(head, "sec-websocket-key");
             String resp = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -76,8 +109,16 @@ public final class StubBackend implements AutoCloseable {
             all.writeBytes(resp.getBytes(StandardCharsets.ISO_8859_1));
             all.writeBytes(RawWsClient.frame(true, RawWsClient.TEXT, greeting.getBytes(StandardCharsets.UTF_8), false));
             OutputStream out = s.getOutputStream();
-            out.write(all.toByteArray());
-            out.flush();
+            if (dribble) {
+                for (byte b : all.toByteArray()) {
+                    out.write(b);
+                    out.flush();
+                    sleep(1);
+                }
+            } else {
+                out.write(all.toByteArray());
+                out.flush();
+            }
             // wait for the client's Close (masked) and answer it
             InputStream in = s.getInputStream();
             while (true) {

@@ -15,11 +15,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * An event loop for established tunnels: one platform thread and one {@link Selector} per core
+ * An event loop for plain-TCP WebSockets: one platform thread and one {@link Selector} per core
  * serve the sockets of many tunnels, reading each ready socket into the loop's one read buffer and
- * handing the bytes to that tunnel's relay on the loop thread. Helidon keeps the handshake; once
- * a plain-TCP tunnel is established its two sockets move here, so an idle tunnel holds no thread
- * and no read buffer of its own, and a busy one costs no thread wake-up per read (see
+ * handing the bytes to that tunnel's relay on the loop thread. Helidon parses the client's
+ * upgrade request; when both legs are plain TCP the client socket then comes here, the dial to the
+ * backend runs here ({@link LoopDialer}) and the established tunnel's two sockets stay, so an idle
+ * tunnel holds no thread and no read buffer of its own, and a busy one costs no thread wake-up per read (see
  * {@link TunnelConnection}). Writes never block the loop: what a socket cannot take at once waits
  * in its {@link ChannelWriter}, and the tunnel stops reading the other side until it drains.
  */
@@ -40,6 +41,10 @@ final class ChannelLoop implements Runnable {
 
         /** The socket can take the bytes that were waiting. */
         void writable();
+
+        /** A connect started without blocking has finished, or failed ({@code finishConnect} says which). */
+        default void connectable() {
+        }
     }
 
     private final Selector selector;
@@ -148,6 +153,9 @@ final class ChannelLoop implements Runnable {
     private void ready(SelectionKey key) {
         Endpoint endpoint = (Endpoint) key.attachment();
         try {
+            if (key.isValid() && key.isConnectable()) {
+                endpoint.connectable();
+            }
             if (key.isValid() && key.isWritable()) {
                 endpoint.writable();
             }

@@ -119,6 +119,20 @@ final class ChannelWriter extends LegWriter {
         return false;
     }
 
+    /** Writes bytes that precede every frame on this socket (the 101 that opens a tunnel). */
+    void preface(byte[] bytes) {
+        lock.lock();
+        try {
+            if (send(bytes, 0, bytes.length)) {
+                progressed();
+            }
+        } catch (IOException | RuntimeException e) {
+            markDead();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether bytes are waiting for the socket (then the other peer is not read). */
     boolean hasBacklog() {
         lock.lock();

@@ -16,23 +16,18 @@ final class HttpErrors {
     private HttpErrors() {
     }
 
-    /**
-     * Writes the error response and returns a connection that ends at once (Helidon then closes
-     * the socket).
-     *
-     * @param extraHeaders complete header lines, each ending in CRLF, or ""
-     */
-    static ServerConnection respond(ConnectionContext ctx, int status, String reason, String extraHeaders) {
+    /** The whole error response, head and plain-text body, in one array (one write). */
+    static byte[] response(int status, String reason, String extraHeaders) {
         byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + " " + phrase(status) + "\r\n"
+        byte[] head = ("HTTP/1.1 " + status + " " + phrase(status) + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + body.length + "\r\n"
                 + "Connection: close\r\n"
                 + extraHeaders
-                + "\r\n";
-        write(ctx, head.getBytes(StandardCharsets.ISO_8859_1));
-        write(ctx, body);
-        return finished();
+                + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
     }
 
     /** Writes bytes to the client, ignoring a client that already left. */

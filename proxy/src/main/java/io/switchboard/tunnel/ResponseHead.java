@@ -18,32 +18,69 @@ record ResponseHead(byte[] raw, int status, byte[] leftover) {
     /** A head larger than this is refused (nginx and HAProxy cap theirs near here too). */
     static final int MAX_HEAD = 16 * 1024;
 
+    /** The most of a refused upgrade's body that is relayed to the client. */
+    static final int MAX_BODY = 1024 * 1024;
+
     /**
-     * Reads until the first CRLFCRLF.
+     * Reads until the first CRLFCRLF (a blocking dial).
      *
      * @throws IOException on EOF before a full head, an oversize head or a malformed status line
      */
     static ResponseHead read(InputStream in) throws IOException {
-        byte[] buf = new byte[2048];
-        int len = 0;
+        Gatherer gatherer = new Gatherer();
+        byte[] chunk = new byte[2048];
         while (true) {
-            if (len == buf.length) {
-                if (buf.length >= MAX_HEAD) {
-                    throw new IOException("response head larger than " + MAX_HEAD + " bytes");
-                }
-                buf = Arrays.copyOf(buf, buf.length * 2);
-            }
-            int n = in.read(buf, len, buf.length - len);
+            int n = in.read(chunk);
             if (n < 0) {
                 throw new IOException("connection closed before a full response head");
             }
+            ResponseHead head = gatherer.add(chunk, n);
+            if (head != null) {
+                return head;
+            }
+        }
+    }
+
+    /**
+     * Gathers a head from reads of any size (a read may also hold frames or body bytes after the
+     * head: they become the {@link #leftover}). The blocking dial and the loop's dial both use it.
+     */
+    static final class Gatherer {
+        private byte[] buf = new byte[2048];
+        private int len;
+
+        /**
+         * Adds the first {@code n} bytes of {@code b}.
+         *
+         * @return the head once its blank line has arrived, else null
+         * @throws IOException when the head passes {@link #MAX_HEAD} bytes, or its status line is malformed
+         */
+        ResponseHead add(byte[] b, int n) throws IOException {
+            if (len + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+            }
+            System.arraycopy(b, 0, buf, len, n);
             int scanFrom = Math.max(0, len - 3);
             len += n;
-            int end = indexOfBlankLine(buf, scanFrom, len);
-            if (end >= 0) {
-                byte[] raw = Arrays.copyOf(buf, end);
-                return new ResponseHead(raw, parseStatus(raw), Arrays.copyOfRange(buf, end, len));
+            int end = indexOfBlankLine(buf, scanFrom, Math.min(len, MAX_HEAD));
+            if (end < 0) {
+                if (len >= MAX_HEAD) {
+                    throw new IOException("response head larger than " + MAX_HEAD + " bytes");
+                }
+                return null;
             }
+            byte[] raw = Arrays.copyOf(buf, end);
+            return new ResponseHead(raw, parseStatus(raw), Arrays.copyOfRange(buf, end, len));
+        }
+    }
+
+    /** How much of the body to relay: its {@code Content-Length}, else up to EOF, at most {@link #MAX_BODY}. */
+    long bodyWanted() {
+        String length = header("Content-Length");
+        try {
+            return Math.min(MAX_BODY, length == null ? Long.MAX_VALUE : Long.parseLong(length.trim()));
+        } catch (NumberFormatException e) {
+            return 0; // a malformed length: relay the head alone rather than guess
         }
     }
 

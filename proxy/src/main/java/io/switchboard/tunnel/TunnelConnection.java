@@ -99,11 +99,15 @@ final class TunnelConnection implements ServerConnection, Drainable {
     record Placement(String route, String pool, String backend, String stickyKey) {
     }
 
-    TunnelConnection(ConnectionContext ctx, UpstreamDialer.Upgraded up, TunnelServices services,
+    /**
+     * @param end    the client's connection (still Helidon's, or already detached)
+     * @param onLoop the loop the dial ran on, which keeps the tunnel; null to pick one
+     */
+    TunnelConnection(ClientEnd end, ChannelLoop onLoop, UpstreamDialer.Upgraded up, TunnelServices services,
                      Duration closeTimeout, WebSocketPolicy policy, Placement placement, AutoCloseable admission,
                      TerminateHandshake terminate, AccessLog.Line logPrefix) throws IOException {
         long now = System.nanoTime();
-        this.ctx = ctx;
+        this.ctx = end.ctx();
         this.backendSocket = up.socket();
         this.lease = up.lease();
         this.early = up.head().leftover();
@@ -114,9 +118,10 @@ final class TunnelConnection implements ServerConnection, Drainable {
         this.registry = services.registry();
         this.metrics = services.metrics();
         this.admission = admission;
-        SocketChannel clientChannel = ClientChannel.of(ctx);
+        SocketChannel clientChannel = end.channel();
         SocketChannel backendChannel = backendSocket.getChannel();
-        ChannelLoop chosen = clientChannel != null && backendChannel != null ? ChannelLoop.next() : null;
+        ChannelLoop chosen = clientChannel == null || backendChannel == null ? null
+                : onLoop != null ? onLoop : ChannelLoop.next();
         this.client = new Leg(Side.DOWNSTREAM, chosen != null ? new ChannelWriter(clientChannel, chosen)
                 : new LegWriters.ClientWriter(ctx),
                 new FrameScanner(policy.maxFrameSize(), policy.maxMessageSize()), policy.downstream(), now,
@@ -136,16 +141,36 @@ final class TunnelConnection implements ServerConnection, Drainable {
 
     @Override
     public void handle(Limit limit) throws InterruptedException {
-        started = System.nanoTime();
-        registry.add(this);
-        openGauge = metrics.opened(placement.route(), placement.backend());
-        liveness.start();
+        begin();
         if (loop == null) {
             runOnThreads();
             accountEnd();
         } else if (!runOnLoop()) {
             accounted.await(); // Helidon's thread stays until the loop has accounted for the end
         }
+    }
+
+    /**
+     * Starts a tunnel whose client socket was taken from Helidon before the dial (the dial ran on
+     * the loop, see {@link LoopDialer}): the 101 goes out first, then the bytes that came early
+     * from either peer, then the loop reads both sockets.
+     */
+    void startDetached(byte[] pipelined, byte[] clientHead) {
+        begin();
+        try {
+            loop.start(pipelined, early); // non-blocking from here; registration follows on the loop
+        } catch (IOException e) {
+            finish();
+            return;
+        }
+        ((ChannelWriter) client.out).preface(clientHead);
+    }
+
+    private void begin() {
+        started = System.nanoTime();
+        registry.add(this);
+        openGauge = metrics.opened(placement.route(), placement.backend());
+        liveness.start();
     }
 
     /** The end, once: zlib streams given back, metrics, the access log line. */

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -33,6 +35,7 @@ import io.switchboard.ws.Handshake;
  * (401, 403, 404...) is relayed to the client as is.
  */
 public final class TunnelUpgrader implements Http1Upgrader {
+    private static final Logger LOG = Logger.getLogger(TunnelUpgrader.class.getName());
     /**
      * Helidon looks upgraders up by the exact {@code Upgrade} header value, so each common spelling
      * is registered; the token itself is case-insensitive (RFC 9110 §7.8).
@@ -96,72 +99,105 @@ public final class TunnelUpgrader implements Http1Upgrader {
         String key = target.stickyKey(request);
         boolean terminate = target.route().mode() == Mode.TERMINATE;
         TerminateHandshake handshake = terminate ? new TerminateHandshake(target.route().deflate()) : null;
-        byte[] head = UpstreamRequest.head(request, headers, ctx.isSecure(), handshake);
         Timeouts timeouts = table.config().timeouts();
-        UpstreamDialer.Outcome outcome = new UpstreamDialer(timeouts).dial(target, key, head);
-        AccessLog.Line prefix = AccessLog.line("ws").add("client", request.clientIp()).add("path", request.path())
-                .add("route", target.route().path()).add("pool", target.pool().name()).add("key", AccessLog.hashKey(key));
+        Dial dial = new Dial(request, target, key, handshake, headers, timeouts, ticket,
+                AccessLog.line("ws").add("client", request.clientIp()).add("path", request.path())
+                        .add("route", target.route().path()).add("pool", target.pool().name())
+                        .add("key", AccessLog.hashKey(key)));
+        byte[] head = UpstreamRequest.head(request, headers, ctx.isSecure(), handshake);
+        DialPlan plan = new DialPlan(target, key, timeouts);
+        ClientEnd.Detached detached = target.config().tls().isEmpty() ? ClientEnd.Detached.from(ctx) : null;
+        if (detached != null) {
+            // plain TCP both ways: the dial and the tunnel run on an event loop, Helidon's thread returns
+            ChannelLoop loop = ChannelLoop.next();
+            LoopDialer.start(loop, services.timers(), plan, head, outcome -> {
+                try {
+                    complete(dial, outcome, detached, loop);
+                } catch (RuntimeException e) {
+                    // a bug must not leave the client hanging: it loses its connection, the loop goes on
+                    LOG.log(Level.WARNING, "upgrade of " + request.path() + " failed after the dial: " + e, e);
+                    UpstreamDialer.closeQuietly(detached.channel());
+                }
+            });
+            return HttpErrors.finished();
+        }
+        UpstreamDialer.Outcome outcome = UpstreamDialer.dial(plan, head, target.config().tls());
+        return complete(dial, outcome, new ClientEnd.Attached(ctx), null);
+    }
+
+    /** What an upgrade needs once its dial has an outcome. */
+    private record Dial(RequestInfo request, RouteTarget target, String key, TerminateHandshake handshake,
+                        WritableHeaders<?> headers, Timeouts timeouts, Admission.Ticket ticket, AccessLog.Line prefix) {
+    }
+
+    /**
+     * Answers the client from the dial's outcome: a tunnel, the backend's own refusal, or the
+     * proxy's error. Runs on Helidon's thread (blocking dial) or the loop's (loop dial).
+     *
+     * @param loop the loop the dial ran on, or null
+     */
+    private ServerConnection complete(Dial d, UpstreamDialer.Outcome outcome, ClientEnd end, ChannelLoop loop) {
         if (!(outcome instanceof UpstreamDialer.Upgraded)) {
-            ticket.close();
+            d.ticket().close();
         }
         return switch (outcome) {
-            case UpstreamDialer.Failed f -> refuse(ctx, request, f.status(), f.status() == 503 ? "no_backend"
+            case UpstreamDialer.Failed f -> refuse(end, d.request(), f.status(), f.status() == 503 ? "no_backend"
                     : f.status() == 504 ? "upstream_timeout" : "upstream_unreachable", f.reason(), "");
-            case UpstreamDialer.Answered a -> relayRefusal(ctx, a, prefix);
+            case UpstreamDialer.Answered a -> relayRefusal(end, a, d.prefix());
             case UpstreamDialer.Upgraded u -> {
-                String clientHead = terminate ? handshake.clientResponse(u, headers).orElse(null) : "";
+                boolean terminate = d.handshake() != null;
+                String clientHead = terminate ? d.handshake().clientResponse(u, d.headers()).orElse(null) : "";
                 if (clientHead == null) {
-                    ticket.close();
+                    d.ticket().close();
                     u.lease().close();
                     UpstreamDialer.closeQuietly(u.socket());
-                    yield refuse(ctx, request, 502, "upstream_handshake", "backend " + u.backend().id()
+                    yield refuse(end, d.request(), 502, "upstream_handshake", "backend " + u.backend().id()
                             + " answered the upgrade with a wrong Sec-WebSocket-Accept or extensions not as offered", "");
                 }
-                yield open(ctx, u, timeouts, target.route().websocket(),
-                        new TunnelConnection.Placement(target.route().path(), target.pool().name(), u.backend().id(), key),
-                        ticket, handshake, terminate ? clientHead.getBytes(StandardCharsets.ISO_8859_1) : u.head().raw(),
-                        prefix.add("mode", target.route().mode().yamlName()).add("backend", u.backend().id()));
+                RouteTarget target = d.target();
+                yield open(end, loop, u, d, new TunnelConnection.Placement(target.route().path(), target.pool().name(),
+                                u.backend().id(), d.key()),
+                        terminate ? clientHead.getBytes(StandardCharsets.ISO_8859_1) : u.head().raw(),
+                        d.prefix().add("mode", target.route().mode().yamlName()).add("backend", u.backend().id()));
             }
         };
     }
 
-    private ServerConnection open(ConnectionContext ctx, UpstreamDialer.Upgraded up, Timeouts timeouts,
-                                  WebSocketPolicy policy, TunnelConnection.Placement placement,
-                                  Admission.Ticket ticket, TerminateHandshake handshake, byte[] clientHead,
-                                  AccessLog.Line prefix) {
+    private ServerConnection open(ClientEnd end, ChannelLoop loop, UpstreamDialer.Upgraded up, Dial d,
+                                  TunnelConnection.Placement placement, byte[] clientHead, AccessLog.Line prefix) {
+        TunnelConnection tunnel;
         try {
-            TunnelConnection tunnel = new TunnelConnection(ctx, up, services, timeouts.close(), policy, placement,
-                    ticket, handshake, prefix);
-            services.metrics().upgrade(101, "ok");
-            // tunnel: the backend's 101 verbatim (subprotocol and extensions as it chose them);
-            // terminate: the proxy's own 101
-            HttpErrors.write(ctx, clientHead);
-            return tunnel;
+            tunnel = new TunnelConnection(end, loop, up, services, d.timeouts().close(), d.target().route().websocket(),
+                    placement, d.ticket(), d.handshake(), prefix);
         } catch (IOException e) {
-            ticket.close();
+            d.ticket().close();
             up.lease().close();
             UpstreamDialer.closeQuietly(up.socket());
-            services.metrics().upgrade(502, "upstream_unreachable");
-            return HttpErrors.respond(ctx, 502, "backend connection failed: " + e.getMessage(), "");
+            return refuse(end, d.request(), 502, "upstream_unreachable", "backend connection failed: " + e.getMessage(), "");
         }
+        services.metrics().upgrade(101, "ok");
+        // tunnel: the backend's 101 verbatim (subprotocol and extensions as it chose them);
+        // terminate: the proxy's own 101
+        return end.open(tunnel, clientHead);
     }
 
-    private ServerConnection relayRefusal(ConnectionContext ctx, UpstreamDialer.Answered a, AccessLog.Line prefix) {
-        byte[] body = UpstreamDialer.readBody(a);
-        UpstreamDialer.closeQuietly(a.socket());
-        HttpErrors.write(ctx, a.head().raw());
-        HttpErrors.write(ctx, body);
+    private ServerConnection relayRefusal(ClientEnd end, UpstreamDialer.Answered a, AccessLog.Line prefix) {
         prefix.add("backend", a.backend().id()).add("status", a.head().status()).add("refused", "by the backend").write();
         services.metrics().upgrade(a.head().status(), "backend_refused");
-        return HttpErrors.finished();
+        return end.answer(a.head().raw(), a.body());
     }
 
     private ServerConnection refuse(ConnectionContext ctx, RequestInfo request, int status, String word, String reason,
                                     String extra) {
+        return refuse(new ClientEnd.Attached(ctx), request, status, word, reason, extra);
+    }
+
+    private ServerConnection refuse(ClientEnd end, RequestInfo request, int status, String word, String reason,
+                                    String extra) {
         services.metrics().upgrade(status, word);
         AccessLog.line("ws").add("client", request.clientIp()).add("path", request.path()).add("status", status)
                 .add("refused", reason).write();
-        return HttpErrors.respond(ctx, status, reason, extra);
+        return end.answer(HttpErrors.response(status, reason, extra));
     }
 
     static RequestInfo requestInfo(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {

@@ -1,0 +1,103 @@
+package io.switchboard.tunnel;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.switchboard.balance.Backend;
+import io.switchboard.balance.Lease;
+import io.switchboard.balance.Pool;
+import io.switchboard.config.HostPort;
+import io.switchboard.config.Timeouts;
+import io.switchboard.route.RouteTarget;
+
+/**
+ * The bookkeeping of one dial, shared by the blocking {@link UpstreamDialer} and the event loop's
+ * {@link LoopDialer}: which backends to try (the sticky key's owner first, up to the pool's
+ * {@code attempts}), what each failure was, how the pool hears about connect results (passive
+ * health), and the status the client gets when none accepted: 503 when the pool has no usable
+ * backend, 504 when every backend tried accepted TCP but never answered the upgrade, else 502.
+ * Not thread-safe: one dial runs on one thread at a time.
+ */
+final class DialPlan {
+    private final Pool pool;
+    private final Timeouts timeouts;
+    private final List<Backend> candidates;
+    private final List<String> failures = new ArrayList<>();
+    private int next;
+    private InetSocketAddress[] resolved;
+    private int timeoutCount;
+
+    DialPlan(RouteTarget target, String stickyKey, Timeouts timeouts) {
+        this.pool = target.pool();
+        this.timeouts = timeouts;
+        List<Backend> all = pool.candidates(stickyKey);
+        this.candidates = all.subList(0, Math.min(target.config().attempts(), all.size()));
+    }
+
+    Timeouts timeouts() {
+        return timeouts;
+    }
+
+    /** The next backend to try, or null when every attempt is used up. */
+    Backend next() {
+        return next < candidates.size() ? candidates.get(next++) : null;
+    }
+
+    /**
+     * Resolves every candidate's address now, on the calling thread: the event loop must not wait
+     * for DNS. A name that does not resolve stays unresolved and fails that candidate's connect.
+     */
+    void resolveAll() {
+        resolved = new InetSocketAddress[candidates.size()];
+        for (int i = 0; i < resolved.length; i++) {
+            resolved[i] = resolve(candidates.get(i));
+        }
+    }
+
+    /** Where the backend that {@link #next()} gave last listens (resolved now unless {@link #resolveAll} ran). */
+    InetSocketAddress address() {
+        return resolved != null ? resolved[next - 1] : resolve(candidates.get(next - 1));
+    }
+
+    private static InetSocketAddress resolve(Backend backend) {
+        HostPort hp = HostPort.parse(backend.id());
+        return new InetSocketAddress(hp.host(), hp.port());
+    }
+
+    /** TCP to {@code backend} is up: the pool counts it as healthy. */
+    void connected(Backend backend) {
+        pool.reportSuccess(backend);
+    }
+
+    /** TCP to {@code backend} failed: the pool counts it towards ejection. */
+    void connectFailed(Backend backend, String why) {
+        pool.reportFailure(backend);
+        failures.add(backend.id() + ": connect failed (" + why + ")");
+    }
+
+    /** {@code backend} connected but did not take the upgrade (a 5xx, a malformed answer, a dropped socket). */
+    void failed(Backend backend, String why) {
+        failures.add(backend.id() + ": " + why);
+    }
+
+    /** {@code backend} connected but sent no answer within the upstream-handshake timeout. */
+    void timedOut(Backend backend) {
+        timeoutCount++;
+        failures.add(backend.id() + ": no answer to the upgrade within " + timeouts.upstreamHandshake().toMillis() + "ms");
+    }
+
+    /** A slot on {@code backend} for an upgraded connection (released when the tunnel ends). */
+    Lease acquire(Backend backend) {
+        return pool.acquire(backend);
+    }
+
+    /** Why the dial failed, once {@link #next()} gave null. */
+    UpstreamDialer.Failed failure() {
+        if (candidates.isEmpty()) {
+            return new UpstreamDialer.Failed(503, "pool '" + pool.name() + "' has no usable backend");
+        }
+        String reason = "no backend of pool '" + pool.name() + "' accepted the upgrade: " + String.join("; ", failures);
+        return new UpstreamDialer.Failed(timeoutCount == failures.size() ? 504 : 502, reason);
+    }
+}
