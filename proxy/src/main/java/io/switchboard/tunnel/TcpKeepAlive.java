@@ -19,12 +19,18 @@ public final class TcpKeepAlive {
     private static final int IDLE_SECONDS = 60;
     private static final int INTERVAL_SECONDS = 10;
     private static final int COUNT = 3;
+    /** Worked out once: finding which options the platform has opens a probe socket. */
+    private static final Map<SocketOption<?>, Object> OPTIONS = probe();
 
     private TcpKeepAlive() {
     }
 
     /** The options to apply to accepted client sockets. */
     public static Map<SocketOption<?>, Object> options() {
+        return OPTIONS;
+    }
+
+    private static Map<SocketOption<?>, Object> probe() {
         Map<SocketOption<?>, Object> options = new LinkedHashMap<>();
         options.put(StandardSocketOptions.SO_KEEPALIVE, true);
         try (Socket probe = new Socket()) {
@@ -36,13 +42,13 @@ public final class TcpKeepAlive {
         } catch (IOException e) {
             // keep SO_KEEPALIVE alone
         }
-        return options;
+        return java.util.Collections.unmodifiableMap(options);
     }
 
     /** Applies {@link #options()} to a backend socket (before connecting). */
     @SuppressWarnings("unchecked")
     public static void apply(Socket socket) throws IOException {
-        for (Map.Entry<SocketOption<?>, Object> e : options().entrySet()) {
+        for (Map.Entry<SocketOption<?>, Object> e : OPTIONS.entrySet()) {
             socket.setOption((SocketOption<Object>) e.getKey(), e.getValue());
         }
     }
