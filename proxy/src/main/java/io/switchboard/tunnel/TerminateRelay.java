@@ -31,7 +31,7 @@ import io.switchboard.ws.Utf8Validator;
  * for it. Size limits and UTF-8 apply to the inflated bytes, so a small compressed frame cannot
  * smuggle in a huge or invalid message. Other messages keep their incoming framing.
  */
-final class TerminateRelay implements TunnelConnection.Relay {
+final class TerminateRelay implements Relay {
     private static final int RSV1 = 4;
     private final TunnelConnection connection;
     private final Leg from;

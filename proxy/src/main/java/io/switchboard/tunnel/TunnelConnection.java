@@ -79,22 +79,6 @@ final class TunnelConnection implements ServerConnection, Drainable {
     private final CountDownLatch accounted = new CountDownLatch(1);
     private volatile long started;
 
-    /** One direction's processing of the bytes read from its leg. */
-    interface Relay {
-        /** Handles {@code len} bytes just read (the array is the relay's to modify). */
-        void bytes(byte[] b, int len);
-
-        /** Bytes read so far (access log, metrics). */
-        long bytesSeen();
-
-        /** Frames completed so far. */
-        long framesSeen();
-
-        /** Gives back what the relay borrowed (zlib streams); called once both directions ended. */
-        default void release() {
-        }
-    }
-
     /** Where a tunnel was placed: route, pool, backend and sticky key (drains and reloads select by these). */
     record Placement(String route, String pool, String backend, String stickyKey) {
     }

@@ -10,7 +10,7 @@ import io.switchboard.ws.Opcode;
  * whole: the proxy's own heartbeat pongs are consumed, the peers' pings and pongs pass through,
  * and Close frames are followed so the close handshake can end both legs.
  */
-final class TunnelRelay implements FrameScanner.Sink, TunnelConnection.Relay {
+final class TunnelRelay implements FrameScanner.Sink, Relay {
     private final TunnelConnection connection;
     private final Leg from;
     private final Leg to;
