@@ -7,7 +7,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,8 +51,9 @@ final class ChannelLoop implements Runnable {
     private final byte[] buffer = new byte[READ_BUFFER];
     private final ByteBuffer readBuffer = ByteBuffer.wrap(buffer);
     /** Lent to the two writers of the tunnel whose read is being processed (see {@link ChannelWriter#beginBatch}). */
-    private final byte[][] batches = {new byte[READ_BUFFER + 1024], new byte[4096]};
+    private final ByteBuffer[] batches = {ByteBuffer.allocate(READ_BUFFER + 1024), ByteBuffer.allocate(4096)};
     private final Thread thread;
+    private final java.util.function.Consumer<SelectionKey> onReady = this::ready; // one instance, not one per pass
 
     private ChannelLoop(int index) {
         try {
@@ -81,7 +81,7 @@ final class ChannelLoop implements Runnable {
      * @param forward true for the direction the read's data goes, false for the proxy's replies
      *                to the peer that was read
      */
-    byte[] batchBuffer(boolean forward) {
+    ByteBuffer batchBuffer(boolean forward) {
         return batches[forward ? 0 : 1];
     }
 
@@ -127,16 +127,15 @@ final class ChannelLoop implements Runnable {
         }
     }
 
-    /** One select and everything it found ready. */
+    /**
+     * One select, each ready key handled as the selector finds it, then the queued tasks. The
+     * action form of {@code select} is used because it leaves the selected-key set alone: filling
+     * and iterating that set allocated a hash node and an iterator per ready key (17 % and 3 % of
+     * the proxy's allocation in a 64 B echo profile).
+     */
     private void pass() throws IOException {
-        selector.select();
+        selector.select(onReady);
         runTasks();
-        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-        while (keys.hasNext()) {
-            SelectionKey key = keys.next();
-            keys.remove();
-            ready(key);
-        }
     }
 
     private void runTasks() {

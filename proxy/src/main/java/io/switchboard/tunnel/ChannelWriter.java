@@ -22,7 +22,8 @@ final class ChannelWriter extends LegWriter {
     private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
     private SelectionKey key;
     private volatile Runnable onClose;
-    private byte[] batch;       // while a read is processed: the loop's buffer gathering writes
+    private ByteBuffer batchBuffer; // while a read is processed: the loop's buffer gathering writes
+    private byte[] batch;           // its array
     private int batchLength;
 
     ChannelWriter(SocketChannel channel, ChannelLoop loop) {
@@ -66,10 +67,11 @@ final class ChannelWriter extends LegWriter {
      * duration) so they leave in one system call: in terminate mode every frame is a header and a
      * payload written separately, and a read often holds many frames.
      */
-    void beginBatch(byte[] buffer) {
+    void beginBatch(ByteBuffer buffer) {
         lock.lock();
         try {
-            batch = buffer;
+            batchBuffer = buffer;
+            batch = buffer.array();
             batchLength = 0;
         } finally {
             lock.unlock();
@@ -81,37 +83,47 @@ final class ChannelWriter extends LegWriter {
         lock.lock();
         try {
             flushBatch();
-            batch = null;
+            endBorrow();
         } catch (IOException | RuntimeException e) {
-            batch = null;
+            endBorrow();
             markDead();
         } finally {
             lock.unlock();
         }
     }
 
+    private void endBorrow() {
+        batch = null;
+        batchBuffer = null;
+    }
+
     private void flushBatch() throws IOException {
         int n = batchLength;
         batchLength = 0;
-        if (n > 0 && send(batch, 0, n)) {
-            progressed();
+        if (n > 0) {
+            batchBuffer.clear().limit(n); // the loop's own view of the batch: no wrapper per write
+            if (send(batchBuffer)) {
+                progressed();
+            }
         }
     }
 
-    /** Writes as far as the socket takes; keeps a copy of the rest. Lock held. */
     private boolean send(byte[] b, int off, int len) throws IOException {
+        return send(ByteBuffer.wrap(b, off, len));
+    }
+
+    /** Writes as far as the socket takes; keeps a copy of the rest. Lock held. */
+    private boolean send(ByteBuffer bb) throws IOException {
         if (backlog.isEmpty()) {
-            ByteBuffer bb = ByteBuffer.wrap(b, off, len);
             while (bb.hasRemaining() && channel.write(bb) > 0) {
                 // keep writing while the socket takes bytes
             }
             if (!bb.hasRemaining()) {
                 return true;
             }
-            off = bb.position();
-            len = bb.remaining();
         }
-        backlog.add(ByteBuffer.wrap(Arrays.copyOfRange(b, off, off + len)));
+        int from = bb.arrayOffset() + bb.position();
+        backlog.add(ByteBuffer.wrap(Arrays.copyOfRange(bb.array(), from, from + bb.remaining())));
         if (key != null && key.isValid()) {
             key.interestOpsOr(SelectionKey.OP_WRITE);
             loop.wakeup();
@@ -182,10 +194,10 @@ final class ChannelWriter extends LegWriter {
         try {
             if (batch != null) {
                 flushBatch(); // a Close frame gathered in this read goes out before the socket closes
-                batch = null;
+                endBorrow();
             }
         } catch (IOException | RuntimeException e) {
-            batch = null;
+            endBorrow();
         } finally {
             lock.unlock();
         }
