@@ -6,11 +6,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.switchboard.demo.EchoBackend;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,6 +137,37 @@ class DrainTest {
         Thread.sleep(500);
         assertThat(proxy.stderrText()).contains("second signal");
         clients.forEach(RawWsClient::close);
+    }
+
+    @Test
+    void anUpgradeUnderWayAtTheSignalIsClosedAsSoonAsItOpens() throws Exception {
+        try (StubBackend slow = StubBackend.slowGreeter("late", 1500);
+             ProxyProcess proxy = ProxyProcess.run("""
+                     listen: 127.0.0.1:0
+                     pools:
+                       slow: {backends: [%s]}
+                     routes:
+                       - {path: /, pool: slow}
+                     drain: {delay: 0s, spread: 0s, deadline: 20s}
+                     """.formatted(slow.address()))) {
+            CompletableFuture<RawWsClient.Upgrade> upgrade =
+                    CompletableFuture.supplyAsync(() -> RawWsClient.upgrade(proxy.port(), "/late", Map.of()));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !slow.requests().isEmpty());
+            long t0 = System.nanoTime();
+            proxy.terminate(); // the backend has the request; its 101 is 1.5 s away
+            try (RawWsClient.Upgrade up = upgrade.get(10, TimeUnit.SECONDS)) {
+                assertThat(up.head().status()).as("the dial under way completes").isEqualTo(101);
+                up.client().readTimeout(Duration.ofSeconds(10));
+                assertThat(up.client().readMessage().text()).isEqualTo("late");
+                RawWsClient.Frame f = up.client().readDataOrClose();
+                assertThat(f.opcode()).as("a Close, not a cut at the 20 s deadline").isEqualTo(RawWsClient.CLOSE);
+                assertThat(f.closeCode()).isEqualTo(1012);
+                up.client().sendClose(1012, "");
+            }
+            assertThat(proxy.awaitExit(Duration.ofSeconds(15))).isZero();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(ms).as("exit long before the 20 s deadline").isLessThan(10_000L);
+        }
     }
 
     /** Echoes a counter until the proxy's Close; checks every echo arrives, in order. */

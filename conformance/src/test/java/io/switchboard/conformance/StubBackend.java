@@ -68,7 +68,12 @@ public final class StubBackend implements AutoCloseable {
      * {@code greeting}; then answers a Close with the same code and ends.
      */
     public static StubBackend greeter(String greeting) {
-        return greeting(greeting, false);
+        return greeting(greeting, false, 0);
+    }
+
+    /** As {@link #greeter}, but the 101 comes {@code delayMillis} after the request. */
+    public static StubBackend slowGreeter(String greeting, long delayMillis) {
+        return greeting(greeting, false, delayMillis);
     }
 
     /**
@@ -76,7 +81,7 @@ public final class StubBackend implements AutoCloseable {
      * apart: the proxy has to gather the backend's answer over many reads.
      */
     public static StubBackend dribbler(String greeting) {
-        return greeting(greeting, true);
+        return greeting(greeting, true, 0);
     }
 
     /** Answers {@code status} with a body that has no length and ends when the stub closes TCP. */
@@ -100,8 +105,9 @@ public final class StubBackend implements AutoCloseable {
         }
     }
 
-    private static StubBackend greeting(String greeting, boolean dribble) {
+    private static StubBackend greeting(String greeting, boolean dribble, long delayMillis) {
         return new StubBackend(true, (s, head) -> {
+            sleep(delayMillis);
             String key = header(head, "sec-websocket-key");
             String resp = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Accept: " + RawWsClient.acceptFor(key) + "\r\n\r\n";

@@ -1,6 +1,9 @@
 package io.switchboard.drain;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -17,7 +20,8 @@ import io.switchboard.ws.CloseCodes;
  * notice); then they get 503 with {@code Retry-After}, and HTTP responses carry
  * {@code Connection: close};</li>
  * <li>every open WebSocket gets Close {@code drain.close-code} at a frame boundary, paced evenly
- * with jitter over {@code drain.spread};</li>
+ * with jitter over {@code drain.spread}; an upgrade whose dial was under way when new ones
+ * started being refused gets it as soon as it opens;</li>
  * <li>it ends when nothing is open, or at {@code drain.deadline} (counted from the signal) after
  * aborting what is left.</li>
  * </ol>
@@ -75,12 +79,21 @@ public final class ProcessDrain {
         long spread = paced && hurry.getCount() > 0 ? config.spread().toMillis() : 0;
         metrics.drained("process", pacer.pace(items, spread, d -> d.drain(config.closeCode(), reason)));
         LOG.info("drain: new upgrades refused; closing " + items.size() + " connections over " + spread + "ms");
-        while (registry.size() > 0 && System.nanoTime() < deadline) {
+        Set<Drainable> told = Collections.newSetFromMap(new IdentityHashMap<>());
+        told.addAll(items);
+        while ((registry.size() > 0 || registry.opening() > 0) && System.nanoTime() < deadline) {
+            // an upgrade whose dial was under way at the signal opens after the snapshot: it is
+            // waited for and told at once, not cut off by the exit (or at the deadline)
+            for (Drainable late : registry.snapshot(d -> !told.contains(d))) {
+                told.add(late);
+                late.drain(config.closeCode(), reason);
+                metrics.drained("process", 1);
+            }
             Thread.sleep(50);
         }
         var left = registry.snapshot(d -> true);
         left.forEach(Drainable::abort);
-        LOG.info("drain: done; " + (items.size() - left.size()) + " closed cleanly, " + left.size()
+        LOG.info("drain: done; " + (told.size() - left.size()) + " closed cleanly, " + left.size()
                 + " forced at the deadline");
         return left.size();
     }

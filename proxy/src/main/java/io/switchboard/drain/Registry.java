@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -12,6 +13,25 @@ import java.util.function.Predicate;
  */
 public final class Registry {
     private final Set<Drainable> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger opening = new AtomicInteger();
+
+    /**
+     * An upgrade passed the gate and its dial began: a drain waits for it, since it will open
+     * (or be refused) without anyone being told otherwise. Pair with {@link #openingEnded}.
+     */
+    public void openingStarted() {
+        opening.incrementAndGet();
+    }
+
+    /** The dial of an upgrade ended: its WebSocket is registered by now, or was refused. */
+    public void openingEnded() {
+        opening.decrementAndGet();
+    }
+
+    /** Upgrades whose dial is under way. */
+    public int opening() {
+        return opening.get();
+    }
 
     /** Registers {@code d} until {@link #remove}. */
     public void add(Drainable d) {

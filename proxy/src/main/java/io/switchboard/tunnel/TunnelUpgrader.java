@@ -104,8 +104,17 @@ public final class TunnelUpgrader implements Http1Upgrader {
                 AccessLog.line("ws").add("client", request.clientIp()).add("path", request.path())
                         .add("route", target.route().path()).add("pool", target.pool().name())
                         .add("key", AccessLog.hashKey(key)));
-        byte[] head = UpstreamRequest.head(request, headers, ctx.isSecure(), handshake);
-        DialPlan plan = new DialPlan(target, key, timeouts);
+        return dial(ctx, dial, UpstreamRequest.head(request, headers, ctx.isSecure(), handshake),
+                new DialPlan(target, key, timeouts));
+    }
+
+    /**
+     * Dials on an event loop when both legs are plain TCP (Helidon's thread returns at once), else
+     * on this thread; either way {@link #complete} answers the client.
+     */
+    private ServerConnection dial(ConnectionContext ctx, Dial dial, byte[] head, DialPlan plan) {
+        RouteTarget target = dial.target();
+        services.registry().openingStarted(); // ended in complete(), whatever the outcome
         ClientEnd.Detached detached = target.config().tls().isEmpty() ? ClientEnd.Detached.from(ctx) : null;
         if (detached != null) {
             // plain TCP both ways: the dial and the tunnel run on an event loop, Helidon's thread returns
@@ -115,13 +124,19 @@ public final class TunnelUpgrader implements Http1Upgrader {
                     complete(dial, outcome, detached, loop);
                 } catch (RuntimeException e) {
                     // a bug must not leave the client hanging: it loses its connection, the loop goes on
-                    LOG.log(Level.WARNING, "upgrade of " + request.path() + " failed after the dial: " + e, e);
+                    LOG.log(Level.WARNING, "upgrade of " + dial.request().path() + " failed after the dial: " + e, e);
                     UpstreamDialer.closeQuietly(detached.channel());
                 }
             });
             return HttpErrors.finished();
         }
-        UpstreamDialer.Outcome outcome = UpstreamDialer.dial(plan, head, target.config().tls());
+        UpstreamDialer.Outcome outcome;
+        try {
+            outcome = UpstreamDialer.dial(plan, head, target.config().tls());
+        } catch (RuntimeException e) {
+            services.registry().openingEnded();
+            throw e;
+        }
         return complete(dial, outcome, new ClientEnd.Attached(ctx), null);
     }
 
@@ -137,6 +152,14 @@ public final class TunnelUpgrader implements Http1Upgrader {
      * @param loop the loop the dial ran on, or null
      */
     private ServerConnection complete(Dial d, UpstreamDialer.Outcome outcome, ClientEnd end, ChannelLoop loop) {
+        try {
+            return answer(d, outcome, end, loop);
+        } finally {
+            services.registry().openingEnded();
+        }
+    }
+
+    private ServerConnection answer(Dial d, UpstreamDialer.Outcome outcome, ClientEnd end, ChannelLoop loop) {
         if (!(outcome instanceof UpstreamDialer.Upgraded)) {
             d.ticket().close();
         }
