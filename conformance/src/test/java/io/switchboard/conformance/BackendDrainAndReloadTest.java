@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.switchboard.demo.EchoBackend;
 import org.junit.jupiter.api.AfterAll;
@@ -157,6 +159,28 @@ class BackendDrainAndReloadTest {
             return get(proxy, path);
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aBackendDrainedWhileAnUpgradeToItIsUnderWayClosesThatWebSocketToo() throws Exception {
+        try (StubBackend slow = StubBackend.slowGreeter("late", 1500);
+             ProxyProcess proxy = ProxyProcess.run("listen: 127.0.0.1:0\nadmin: {listen: 127.0.0.1:0}\n"
+                     + "pools:\n  slow: {backends: [" + slow.address() + "]}\nroutes:\n  - {path: /, pool: slow}\n")) {
+            var upgrade = CompletableFuture.supplyAsync(
+                    () -> RawWsClient.upgrade(proxy.port(), "/late", Map.of()));
+            waitFor(() -> !slow.requests().isEmpty(), Duration.ofSeconds(5));
+            // the drain's snapshot is taken now, while the backend has yet to answer the upgrade
+            assertThat(post(proxy, "/admin/pools/slow/backends/" + slow.address() + "/drain")).startsWith("202")
+                    .contains("\"closing\":0");
+            try (RawWsClient.Upgrade up = upgrade.get(10, TimeUnit.SECONDS)) {
+                assertThat(up.head().status()).isEqualTo(101);
+                up.client().readTimeout(Duration.ofSeconds(5));
+                assertThat(up.client().readMessage().text()).isEqualTo("late");
+                RawWsClient.Frame f = up.client().readDataOrClose();
+                assertThat(f.opcode()).as("the Close the drained backend's sockets get").isEqualTo(RawWsClient.CLOSE);
+                assertThat(f.closeCode()).isEqualTo(1012);
+            }
         }
     }
 

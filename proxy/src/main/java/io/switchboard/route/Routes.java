@@ -73,6 +73,23 @@ public final class Routes {
         return pools.get(name);
     }
 
+    /**
+     * Whether a WebSocket on {@code backendId} of pool {@code poolName} may stay: the pool is in
+     * this table, lists the backend, and the backend is not drained (admin API).
+     */
+    public boolean keeps(String poolName, String backendId) {
+        Pool pool = pools.get(poolName);
+        if (pool == null) {
+            return false;
+        }
+        for (Backend b : pool.backends()) {
+            if (b.id().equals(backendId)) {
+                return !pool.isDrained(b);
+            }
+        }
+        return false;
+    }
+
     /** The config this table was built from. */
     public ProxyConfig config() {
         return config;

@@ -58,7 +58,7 @@ public final class Switchboard implements AutoCloseable {
         Gate gate = new Gate();
         Pacer pacer = new Pacer(timers);
         drain = new ProcessDrain(gate, registry, pacer, config.drain(), metrics);
-        server = listener(config, new TunnelServices(timers, gate, registry, metrics));
+        server = listener(config, new TunnelServices(routes::get, timers, gate, registry, metrics));
         if (server.port() < 0) {
             // Helidon logs a failed bind and returns a stopped server rather than throwing
             timers.shutdownNow();
@@ -82,7 +82,7 @@ public final class Switchboard implements AutoCloseable {
     }
 
     private WebServer listener(ProxyConfig config, TunnelServices services) {
-        TunnelUpgrader upgrader = new TunnelUpgrader(routes::get, services);
+        TunnelUpgrader upgrader = new TunnelUpgrader(services);
         Duration handshake = config.timeouts().handshake();
         Http1Config http1 = Http1Config.builder()
                 .addReceiveListener(new HandshakeDeadline(timers, handshake))

@@ -47,6 +47,7 @@ final class LoopBinding {
             backend.deliver(early, early.length);
             client.resume();
             backend.resume();
+            tunnel.opened();
         });
     }
 

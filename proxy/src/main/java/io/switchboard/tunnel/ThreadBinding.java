@@ -74,6 +74,7 @@ final class ThreadBinding {
             if (early.length > 0) {
                 tunnel.received(Side.UPSTREAM, early, early.length);
             }
+            tunnel.opened();
             InputStream in = backendSocket.getInputStream();
             int first;
             while ((first = in.read()) >= 0) {

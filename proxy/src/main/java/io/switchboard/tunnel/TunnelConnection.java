@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
@@ -23,6 +24,7 @@ import io.switchboard.drain.Registry;
 import io.switchboard.heartbeat.LegHeartbeat;
 import io.switchboard.log.AccessLog;
 import io.switchboard.metrics.ProxyMetrics;
+import io.switchboard.route.Routes;
 import io.switchboard.ws.CloseCodes;
 import io.switchboard.ws.Frames;
 import io.switchboard.ws.Opcode;
@@ -61,6 +63,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
     private final AccessLog.Line logPrefix;
     private final Placement placement;
     private final Registry registry;
+    private final Supplier<Routes> routes;
     private final ProxyMetrics metrics;
     private final AutoCloseable admission;
     private Runnable openGauge = () -> { };
@@ -100,6 +103,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
         this.logPrefix = logPrefix;
         this.placement = placement;
         this.registry = services.registry();
+        this.routes = services.routes();
         this.metrics = services.metrics();
         this.admission = admission;
         SocketChannel clientChannel = end.channel();
@@ -148,6 +152,18 @@ final class TunnelConnection implements ServerConnection, Drainable {
             return;
         }
         ((ChannelWriter) client.out).preface(clientHead);
+    }
+
+    /**
+     * The tunnel is relaying: the 101 and the bytes that came with it are on their way. A backend
+     * drain (admin API) or a reload that removed the backend may have taken its snapshot of open
+     * WebSockets while this one's dial was under way: it then gets the Close the others got, now
+     * (not earlier, or it would overtake the backend's first frames).
+     */
+    void opened() {
+        if (!routes.get().keeps(placement.pool(), placement.backend())) {
+            drain(CloseCodes.SERVICE_RESTART, "backend drained or removed");
+        }
     }
 
     private void begin() {

@@ -3,7 +3,6 @@ package io.switchboard.tunnel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -48,16 +47,13 @@ public final class TunnelUpgrader implements Http1Upgrader {
     /** {@code Sec-WebSocket-Extensions} (RFC 6455 §11.3.2). */
     public static final HeaderName SEC_WEBSOCKET_EXTENSIONS = HeaderNames.create("Sec-WebSocket-Extensions");
 
-    private final Supplier<Routes> routes;
     private final TunnelServices services;
     private final Admission admission = new Admission();
 
     /**
-     * @param routes   the current routing table (swapped on reload)
-     * @param services the scheduler, gate, registry and metrics every tunnel shares
+     * @param services the routing table, scheduler, gate, registry and metrics every tunnel shares
      */
-    public TunnelUpgrader(Supplier<Routes> routes, TunnelServices services) {
-        this.routes = routes;
+    public TunnelUpgrader(TunnelServices services) {
         this.services = services;
     }
 
@@ -82,7 +78,7 @@ public final class TunnelUpgrader implements Http1Upgrader {
             return refuse(ctx, request, 503, "draining", "draining: this instance is shutting down, retry",
                     "Retry-After: 1\r\n");
         }
-        Routes table = routes.get();
+        Routes table = services.routes().get();
         RouteTarget target = table.match(request);
         if (target == null) {
             return refuse(ctx, request, 404, "no_route", "no route for " + request.host() + request.path(), "");
