@@ -130,7 +130,10 @@ public final class LegHeartbeat {
         if (queued) {
             queued = false;
             pingSentAt = now;
-            awaiting = true;
+            // the Pong can be read before the writing thread gets here (a fast peer, a busy core):
+            // then the peer has answered and nothing is awaited; waiting anyway would stop the
+            // pings and reap a live peer at the timeout
+            awaiting = !answered;
         }
     }
 
@@ -148,7 +151,8 @@ public final class LegHeartbeat {
         synchronized (this) {
             if (seq == pingSeq && !answered) {
                 answered = true;
-                record(now - pingSentAt);
+                awaiting = false;
+                record(now - (queued ? pingQueuedAt : pingSentAt)); // overtook written(): from the queueing
             }
         }
         return true;

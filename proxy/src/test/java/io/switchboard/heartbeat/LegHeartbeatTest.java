@@ -39,6 +39,18 @@ class LegHeartbeatTest {
     }
 
     @Test
+    void aPongReadBeforeTheWriterReportsThePingWrittenStillCounts() {
+        // the loop reads the Pong while the thread that wrote the ping has not yet called written()
+        byte[] payload = hb.ping(100 * MS);
+        hb.heard(101 * MS);
+        assertThat(hb.pong(payload, 101 * MS)).isTrue();
+        hb.written(102 * MS);
+        assertThat(hb.check(150 * MS).action()).as("nothing is awaited: no reap at the timeout").isEqualTo(LegHeartbeat.Action.WAIT);
+        assertThat(hb.check(201 * MS).action()).as("the next ping, one interval after the Pong").isEqualTo(LegHeartbeat.Action.PING);
+        assertThat(hb.rttSummary()).isEqualTo("1.00/1.00/1.00ms");
+    }
+
+    @Test
     void aPingQueuedBehindASlowFrameCountsFromWhenItIsWritten() {
         hb.ping(100 * MS); // queued: the stream toward the peer is inside a long frame
         // the peer keeps reading that frame: alive, however long the frame takes
