@@ -6,6 +6,7 @@ import java.nio.channels.SocketChannel;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.helidon.common.buffers.DataReader;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.NioSocket;
 import io.helidon.webserver.ConnectionContext;
@@ -53,8 +54,20 @@ final class ClientChannel {
         }
     }
 
+    /**
+     * Takes the bytes the client sent after its request that Helidon's reader already holds (they
+     * are relayed first), then drops Helidon's buffers: nothing reads through them any more.
+     */
+    static byte[] takeBuffered(ConnectionContext ctx) {
+        DataReader reader = ctx.dataReader();
+        int buffered = reader.available();
+        byte[] pipelined = buffered > 0 ? reader.readBytes(buffered) : new byte[0];
+        releaseBuffers(ctx);
+        return pipelined;
+    }
+
     /** Drops the 8 KiB buffers Helidon keeps for a connection it no longer reads or writes. */
-    static void releaseBuffers(ConnectionContext ctx) {
+    private static void releaseBuffers(ConnectionContext ctx) {
         HelidonSocket socket = ctx.serverSocket();
         if (READ_BUFFER == null || WRITE_BUFFER == null || socket.getClass() != NioSocket.class) {
             return;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
-import io.helidon.common.buffers.DataReader;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
 
@@ -63,11 +62,7 @@ sealed interface ClientEnd {
             if (channel == null || !ClientChannel.detach(ctx)) {
                 return null;
             }
-            DataReader reader = ctx.dataReader();
-            int buffered = reader.available();
-            byte[] pipelined = buffered > 0 ? reader.readBytes(buffered) : new byte[0];
-            ClientChannel.releaseBuffers(ctx);
-            return new Detached(channel, pipelined);
+            return new Detached(channel, ClientChannel.takeBuffered(ctx));
         }
 
         /**

@@ -25,7 +25,7 @@ final class DialPlan {
     private final List<Backend> candidates;
     private final List<String> failures = new ArrayList<>();
     private int next;
-    private InetSocketAddress[] resolved;
+    private final InetSocketAddress[] addresses;
     private int timeoutCount;
 
     DialPlan(RouteTarget target, String stickyKey, Timeouts timeouts) {
@@ -33,6 +33,8 @@ final class DialPlan {
         this.timeouts = timeouts;
         List<Backend> all = pool.candidates(stickyKey);
         this.candidates = all.subList(0, Math.min(target.config().attempts(), all.size()));
+        // resolved here, on the caller's thread: the event loop's dial must not wait for DNS
+        this.addresses = candidates.stream().map(DialPlan::resolve).toArray(InetSocketAddress[]::new);
     }
 
     Timeouts timeouts() {
@@ -44,20 +46,9 @@ final class DialPlan {
         return next < candidates.size() ? candidates.get(next++) : null;
     }
 
-    /**
-     * Resolves every candidate's address now, on the calling thread: the event loop must not wait
-     * for DNS. A name that does not resolve stays unresolved and fails that candidate's connect.
-     */
-    void resolveAll() {
-        resolved = new InetSocketAddress[candidates.size()];
-        for (int i = 0; i < resolved.length; i++) {
-            resolved[i] = resolve(candidates.get(i));
-        }
-    }
-
-    /** Where the backend that {@link #next()} gave last listens (resolved now unless {@link #resolveAll} ran). */
+    /** Where the backend that {@link #next()} gave last listens (unresolved if its name did not resolve). */
     InetSocketAddress address() {
-        return resolved != null ? resolved[next - 1] : resolve(candidates.get(next - 1));
+        return addresses[next - 1];
     }
 
     private static InetSocketAddress resolve(Backend backend) {

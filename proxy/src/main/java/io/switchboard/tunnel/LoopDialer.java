@@ -1,5 +1,6 @@
 package io.switchboard.tunnel;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -45,7 +46,7 @@ final class LoopDialer implements ChannelLoop.Endpoint {
     private ByteBuffer unsent;
     private ResponseHead.Gatherer gatherer;
     private ResponseHead head;
-    private java.io.ByteArrayOutputStream body;
+    private ByteArrayOutputStream body;
     private long wanted;
 
     private LoopDialer(ChannelLoop loop, ScheduledExecutorService timers, DialPlan plan, byte[] request,
@@ -58,12 +59,11 @@ final class LoopDialer implements ChannelLoop.Endpoint {
     }
 
     /**
-     * Starts a dial on {@code loop}. Host names are resolved here, on the caller's thread, so the
-     * loop never waits for DNS; a name that does not resolve counts as that backend's connect failure.
+     * Starts a dial on {@code loop}. The plan resolved the host names already, so the loop never
+     * waits for DNS; a name that did not resolve counts as that backend's connect failure.
      */
     static void start(ChannelLoop loop, ScheduledExecutorService timers, DialPlan plan, byte[] request,
                       Consumer<UpstreamDialer.Outcome> done) {
-        plan.resolveAll();
         LoopDialer dialer = new LoopDialer(loop, timers, plan, request, done);
         loop.execute(dialer::tryNext);
     }
@@ -164,7 +164,7 @@ final class LoopDialer implements ChannelLoop.Endpoint {
             done.accept(up);
         } else if (head.status() < 500) {
             step = Step.READING_BODY;
-            body = new java.io.ByteArrayOutputStream();
+            body = new ByteArrayOutputStream();
             wanted = head.bodyWanted();
             body.write(head.leftover(), 0, (int) Math.min(wanted, head.leftover().length));
             if (body.size() >= wanted) {

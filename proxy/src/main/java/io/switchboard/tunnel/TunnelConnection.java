@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
-import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
@@ -204,10 +203,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
      * @return true when Helidon's thread may return now
      */
     private boolean runOnLoop() {
-        DataReader reader = ctx.dataReader();
-        int buffered = reader.available();
-        byte[] pipelined = buffered > 0 ? reader.readBytes(buffered) : new byte[0];
-        ClientChannel.releaseBuffers(ctx);
+        byte[] pipelined = ClientChannel.takeBuffered(ctx);
         boolean detached = ClientChannel.detach(ctx);
         if (detached) {
             ctx = null; // Helidon's connection objects (its thread, request head, reader) can go
