@@ -80,6 +80,8 @@ final class TunnelConnection implements ServerConnection, Drainable {
     private final LoopBinding loop;
     private final CountDownLatch accounted = new CountDownLatch(1);
     private volatile long started;
+    private boolean relaying;        // guarded by this: opened() ran
+    private Runnable drainWhenOpen;  // guarded by this: a drain asked for before opened()
 
     /** Where a tunnel was placed: route, pool, backend and sticky key (drains and reloads select by these). */
     record Placement(String route, String pool, String backend, String stickyKey) {
@@ -154,13 +156,22 @@ final class TunnelConnection implements ServerConnection, Drainable {
     }
 
     /**
-     * The tunnel is relaying: the 101 and the bytes that came with it are on their way. A backend
-     * drain (admin API) or a reload that removed the backend may have taken its snapshot of open
-     * WebSockets while this one's dial was under way: it then gets the Close the others got, now
-     * (not earlier, or it would overtake the backend's first frames).
+     * The tunnel is relaying: the 101 and the bytes that came with it are on their way. A drain
+     * asked for before this point runs now. A backend drain (admin API) or a reload that removed
+     * the backend may also have taken its snapshot of open WebSockets while this one's dial was
+     * under way: it then gets the Close the others got, now (not earlier, or it would overtake the
+     * backend's first frames).
      */
     void opened() {
-        if (!routes.get().keeps(placement.pool(), placement.backend())) {
+        Runnable deferred;
+        synchronized (this) {
+            relaying = true;
+            deferred = drainWhenOpen;
+            drainWhenOpen = null;
+        }
+        if (deferred != null) {
+            deferred.run();
+        } else if (!routes.get().keeps(placement.pool(), placement.backend())) {
             drain(CloseCodes.SERVICE_RESTART, "backend drained or removed");
         }
     }
@@ -438,6 +449,14 @@ final class TunnelConnection implements ServerConnection, Drainable {
 
     @Override
     public void drain(int code, String reason) {
+        synchronized (this) {
+            if (!relaying) {
+                // registered but not yet relaying: a Close now would overtake the bytes the backend
+                // sent with its 101, so the drain waits for opened()
+                drainWhenOpen = () -> closeBoth(code, CloseCodes.GOING_AWAY, reason, "drain");
+                return;
+            }
+        }
         closeBoth(code, CloseCodes.GOING_AWAY, reason, "drain");
     }
 
