@@ -184,6 +184,30 @@ class BackendDrainAndReloadTest {
         }
     }
 
+    @Test
+    void aBackendRemovedByAReloadWhileAnUpgradeToItIsUnderWayClosesThatWebSocketToo() throws Exception {
+        try (StubBackend slow = StubBackend.slowGreeter("late", 4000)) {
+            String before = "listen: 127.0.0.1:0\npools:\n  p: {backends: [" + slow.address() + "]}\nroutes:\n  - {path: /, pool: p}\n";
+            Path file = ProxyProcess.writeConfig(before);
+            try (ProxyProcess proxy = ProxyProcess.start("run", file.toString())) {
+                var upgrade = CompletableFuture.supplyAsync(() -> RawWsClient.upgrade(proxy.port(), "/late", Map.of()));
+                waitFor(() -> !slow.requests().isEmpty(), Duration.ofSeconds(5));
+                // the pool now lists another backend: the reload's snapshot misses the upgrade under way
+                Files.writeString(file, before.replace(slow.address(), BACKENDS.get(0).address()));
+                waitFor(() -> proxy.stderrText().contains("reload applied"), Duration.ofSeconds(10));
+                assertThat(upgrade).as("the backend has yet to answer").isNotDone();
+                try (RawWsClient.Upgrade up = upgrade.get(10, TimeUnit.SECONDS)) {
+                    assertThat(up.head().status()).isEqualTo(101);
+                    up.client().readTimeout(Duration.ofSeconds(5));
+                    assertThat(up.client().readMessage().text()).as("the backend's first frame comes first").isEqualTo("late");
+                    RawWsClient.Frame f = up.client().readDataOrClose();
+                    assertThat(f.opcode()).as("the Close a removed backend's sockets get").isEqualTo(RawWsClient.CLOSE);
+                    assertThat(f.closeCode()).isEqualTo(1012);
+                }
+            }
+        }
+    }
+
     private static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

@@ -1,6 +1,7 @@
 package io.switchboard.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.OutputStream;
 import java.time.Duration;
@@ -21,6 +22,9 @@ class LivenessTest {
     private static PythonWsBackend python;
     private static ScriptedBackend silent;
     private static ScriptedBackend chopper;
+    private static ScriptedBackend parked;
+    /** The proxy's own port on each connection the parked backend accepted. */
+    private static final java.util.concurrent.BlockingQueue<Integer> PARKED_PEERS = new java.util.concurrent.LinkedBlockingQueue<>();
     private static ProxyProcess proxy;
 
     @BeforeAll
@@ -28,12 +32,17 @@ class LivenessTest {
         python = PythonWsBackend.start("py");
         silent = ScriptedBackend.start((socket, in, out) -> Thread.sleep(60_000)); // reads nothing, answers nothing
         chopper = ScriptedBackend.start(LivenessTest::sendChoppedMessage);
+        parked = ScriptedBackend.start((socket, in, out) -> {
+            PARKED_PEERS.add(socket.getPort());
+            Thread.sleep(60_000); // an idle WebSocket: nothing moves either way
+        });
         proxy = ProxyProcess.run("""
                 listen: 127.0.0.1:0
                 pools:
                   py: {backends: [%s]}
                   silent: {backends: [%s]}
                   chopper: {backends: [%s]}
+                  parked: {backends: [%s]}
                 websocket:
                   heartbeat: off
                 routes:
@@ -49,7 +58,9 @@ class LivenessTest {
                   - path: /both-hb
                     pool: py
                     websocket: {heartbeat: {interval: 100ms, timeout: 2s}}
-                """.formatted(python.address(), silent.address(), chopper.address()));
+                  - path: /parked
+                    pool: parked
+                """.formatted(python.address(), silent.address(), chopper.address(), parked.address()));
     }
 
     @AfterAll
@@ -58,6 +69,7 @@ class LivenessTest {
         python.close();
         silent.close();
         chopper.close();
+        parked.close();
     }
 
     @Test
@@ -144,6 +156,35 @@ class LivenessTest {
         assertThat(nextNonProxyFrame(client).text()).isEqualTo("pong-ok");
         client.sendClose(1000, "");
         up.close();
+    }
+
+    @Test
+    void bothLegsOfAnIdleWebSocketProbeWithTcpKeepaliveAfterSixtySeconds() throws Exception {
+        assumeTrue(ProcNetTcp.available(), "reads the kernel's socket table (/proc/net/tcp, Linux)");
+        RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/parked", Map.of());
+        assertThat(up.head().status()).isEqualTo(101);
+        Integer proxyPortToBackend = PARKED_PEERS.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(proxyPortToBackend).as("the backend got the connection").isNotNull();
+        int backendPort = Integer.parseInt(parked.address().substring(parked.address().lastIndexOf(':') + 1));
+        // the proxy's end of each leg; the kernel's default would be 7200 s, the proxy's is 60 s
+        assertKeepaliveWithin60s("client leg", proxy.port(), up.client().localPort());
+        assertKeepaliveWithin60s("backend leg", proxyPortToBackend, backendPort);
+        up.close();
+    }
+
+    /** Polls briefly: right after bytes move, a retransmit timer may be pending instead. */
+    private static void assertKeepaliveWithin60s(String leg, int localPort, int remotePort) throws InterruptedException {
+        ProcNetTcp.Timer timer = null;
+        for (int i = 0; i < 40; i++) {
+            timer = ProcNetTcp.timer(localPort, remotePort).orElse(null);
+            if (timer != null && timer.kind() == ProcNetTcp.KEEPALIVE_TIMER) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(timer).as(leg + " socket " + localPort + "->" + remotePort + " in /proc/net/tcp").isNotNull();
+        assertThat(timer.kind()).as(leg + ": keepalive timer pending").isEqualTo(ProcNetTcp.KEEPALIVE_TIMER);
+        assertThat(timer.seconds()).as(leg + ": first probe due within the 60 s idle time").isBetween(1.0, 60.5);
     }
 
     /** The {@code duration=NNNms} of an access log line. */

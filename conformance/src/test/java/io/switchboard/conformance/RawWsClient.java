@@ -304,6 +304,11 @@ public final class RawWsClient implements AutoCloseable {
         }
     }
 
+    /** The client's own port: the peer port of the proxy's end of this connection. */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     /** Sets the read timeout. */
     public void readTimeout(Duration timeout) {
         try {

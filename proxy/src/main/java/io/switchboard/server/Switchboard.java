@@ -109,7 +109,9 @@ public final class Switchboard implements AutoCloseable {
                 // a connection that sends no request line within the handshake timeout is closed
                 .idleConnectionTimeout(handshake)
                 .idleConnectionPeriod(Duration.ofMillis(Math.max(100, Math.min(1000, handshake.toMillis() / 4))))
-                .connectionOptions(o -> o.socketOptions(TcpKeepAlive.options()).tcpNoDelay(true))
+                .listenerSocketOptions(TcpKeepAlive.onListener())
+                // Helidon sets SO_KEEPALIVE (its default) and TCP_NODELAY on each accepted socket
+                .connectionOptions(o -> o.socketOptions(TcpKeepAlive.onAccepted()).socketKeepAlive(true).tcpNoDelay(true))
                 .routing(r -> r.any(forwarder))
                 .build()
                 .start();

@@ -3,6 +3,10 @@ package io.switchboard.tunnel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
@@ -14,8 +18,12 @@ import io.helidon.webserver.spi.ServerConnection;
  * a dial on the event loop; Helidon's thread has returned and nothing is given back to it).
  */
 sealed interface ClientEnd {
-    /** Writes the whole answer (a refusal) and ends the connection; returns what Helidon runs next. */
-    ServerConnection answer(byte[]... parts);
+    /**
+     * Writes the whole answer (a refusal) and ends the connection; returns what Helidon runs next.
+     * A client that does not take the answer within {@code limit} is cut, so a client that stops
+     * reading holds no thread or socket.
+     */
+    ServerConnection answer(AnswerLimit limit, byte[]... parts);
 
     /** Starts {@code tunnel} after writing {@code head} (the 101); returns what Helidon runs next. */
     ServerConnection open(TunnelConnection tunnel, byte[] head);
@@ -26,12 +34,43 @@ sealed interface ClientEnd {
     /** The client's plain channel, null when the connection has TLS or cannot be reached. */
     SocketChannel channel();
 
+    /**
+     * How long a client has to take a refusal (the {@code timeouts.handshake} of the table: the
+     * client's whole exchange before a WebSocket opens is held to it); zero means no limit.
+     */
+    record AnswerLimit(ScheduledExecutorService timers, Duration within) {
+        /** Closes {@code socket} when the limit passes, unless the returned future is cancelled first. */
+        ScheduledFuture<?> cut(AutoCloseable socket) {
+            if (within.isZero()) {
+                return null;
+            }
+            return timers.schedule(() -> {
+                try {
+                    socket.close(); // a blocked write fails, its thread moves on
+                } catch (Exception e) {
+                    // already closed
+                }
+            }, within.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        static void written(ScheduledFuture<?> cut) {
+            if (cut != null) {
+                cut.cancel(false);
+            }
+        }
+    }
+
     /** The connection as Helidon holds it: its thread waits for what {@link #open} returns. */
     record Attached(ConnectionContext ctx) implements ClientEnd {
         @Override
-        public ServerConnection answer(byte[]... parts) {
-            for (byte[] part : parts) {
-                HttpErrors.write(ctx, part);
+        public ServerConnection answer(AnswerLimit limit, byte[]... parts) {
+            ScheduledFuture<?> cut = limit.cut(() -> ctx.serverSocket().close());
+            try {
+                for (byte[] part : parts) {
+                    HttpErrors.write(ctx, part);
+                }
+            } finally {
+                AnswerLimit.written(cut);
             }
             return HttpErrors.finished();
         }
@@ -70,8 +109,9 @@ sealed interface ClientEnd {
          * loop's), and a refusal's relayed body may be larger than the socket takes at once.
          */
         @Override
-        public ServerConnection answer(byte[]... parts) {
+        public ServerConnection answer(AnswerLimit limit, byte[]... parts) {
             Thread.startVirtualThread(() -> {
+                ScheduledFuture<?> cut = limit.cut(channel);
                 try (SocketChannel c = channel) {
                     for (byte[] part : parts) {
                         ByteBuffer b = ByteBuffer.wrap(part);
@@ -80,7 +120,9 @@ sealed interface ClientEnd {
                         }
                     }
                 } catch (IOException e) {
-                    // the client is gone; nothing to tell it
+                    // the client is gone, or was cut; nothing to tell it
+                } finally {
+                    AnswerLimit.written(cut);
                 }
             });
             return null;

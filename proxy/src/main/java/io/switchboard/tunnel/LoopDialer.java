@@ -2,7 +2,9 @@ package io.switchboard.tunnel;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -82,7 +84,9 @@ final class LoopDialer implements ChannelLoop.Endpoint {
             if (address.isUnresolved()) {
                 throw new IOException("cannot resolve " + address.getHostString());
             }
-            channel = SocketChannel.open();
+            // an IPv4 backend gets an IPv4 socket: a dual-stack one costs an IPV6_V6ONLY call per dial
+            channel = address.getAddress() instanceof Inet4Address
+                    ? SocketChannel.open(StandardProtocolFamily.INET) : SocketChannel.open();
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             TcpKeepAlive.apply(channel.socket());

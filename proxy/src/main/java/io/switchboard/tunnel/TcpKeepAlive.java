@@ -14,6 +14,11 @@ import jdk.net.ExtendedSocketOptions;
  * may be off): the kernel probes a silent peer after 60 s, every 10 s, and drops it after 3
  * unanswered probes, so a half-open socket is found within about 90 s even with heartbeats off.
  * The extended options are applied where the platform has them (Linux, macOS).
+ *
+ * <p>On Linux an accepted socket is a clone of its listener and keeps the listener's keepalive
+ * timing, so the client leg gets these options once, on the listening socket
+ * ({@link #onListener()}), and no accept pays three {@code setsockopt} calls for them. Elsewhere
+ * they are set on each accepted socket ({@link #onAccepted()}).
  */
 public final class TcpKeepAlive {
     private static final int IDLE_SECONDS = 60;
@@ -25,9 +30,26 @@ public final class TcpKeepAlive {
     private TcpKeepAlive() {
     }
 
-    /** The options to apply to accepted client sockets. */
-    public static Map<SocketOption<?>, Object> options() {
-        return OPTIONS;
+    /** Whether accepted sockets inherit the listener's keepalive timing (Linux). */
+    private static final boolean INHERITED = System.getProperty("os.name", "").startsWith("Linux");
+
+    /**
+     * The options for the listening socket: on Linux the timing (idle, interval, count), which
+     * accepted sockets inherit; elsewhere none. SO_KEEPALIVE itself is not a listener option: the
+     * server sets it on each accepted socket.
+     */
+    public static Map<SocketOption<?>, Object> onListener() {
+        if (!INHERITED) {
+            return Map.of();
+        }
+        Map<SocketOption<?>, Object> timing = new LinkedHashMap<>(OPTIONS);
+        timing.remove(StandardSocketOptions.SO_KEEPALIVE);
+        return timing;
+    }
+
+    /** The timing options each accepted client socket needs set on it: none on Linux, all of them elsewhere. */
+    public static Map<SocketOption<?>, Object> onAccepted() {
+        return INHERITED ? Map.of() : OPTIONS;
     }
 
     private static Map<SocketOption<?>, Object> probe() {
@@ -45,7 +67,7 @@ public final class TcpKeepAlive {
         return java.util.Collections.unmodifiableMap(options);
     }
 
-    /** Applies {@link #options()} to a backend socket (before connecting). */
+    /** Applies all the options to a backend socket (before connecting). */
     @SuppressWarnings("unchecked")
     public static void apply(Socket socket) throws IOException {
         for (Map.Entry<SocketOption<?>, Object> e : OPTIONS.entrySet()) {

@@ -203,7 +203,7 @@ public final class TunnelUpgrader implements Http1Upgrader {
     private ServerConnection relayRefusal(ClientEnd end, UpstreamDialer.Answered a, AccessLog.Line prefix) {
         prefix.add("backend", a.backend().id()).add("status", a.head().status()).add("refused", "by the backend").write();
         services.metrics().upgrade(a.head().status(), "backend_refused");
-        return end.answer(a.head().raw(), a.body());
+        return end.answer(answerLimit(), a.head().raw(), a.body());
     }
 
     private ServerConnection refuse(ConnectionContext ctx, RequestInfo request, int status, String word, String reason,
@@ -216,7 +216,11 @@ public final class TunnelUpgrader implements Http1Upgrader {
         services.metrics().upgrade(status, word);
         AccessLog.line("ws").add("client", request.clientIp()).add("path", request.path()).add("status", status)
                 .add("refused", reason).write();
-        return end.answer(HttpErrors.response(status, reason, extra));
+        return end.answer(answerLimit(), HttpErrors.response(status, reason, extra));
+    }
+
+    private ClientEnd.AnswerLimit answerLimit() {
+        return new ClientEnd.AnswerLimit(services.timers(), services.routes().get().config().timeouts().handshake());
     }
 
     static RequestInfo requestInfo(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
