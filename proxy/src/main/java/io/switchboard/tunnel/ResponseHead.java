@@ -46,17 +46,27 @@ record ResponseHead(byte[] raw, int status, byte[] leftover) {
      * head: they become the {@link #leftover}). The blocking dial and the loop's dial both use it.
      */
     static final class Gatherer {
-        private byte[] buf = new byte[2048];
+        /** Bytes of a head that came in more than one read; none while the first read may hold it all. */
+        private byte[] buf;
         private int len;
 
         /**
-         * Adds the first {@code n} bytes of {@code b}.
+         * Adds the first {@code n} bytes of {@code b} (the caller may reuse {@code b} afterwards).
          *
          * @return the head once its blank line has arrived, else null
          * @throws IOException when the head passes {@link #MAX_HEAD} bytes, or its status line is malformed
          */
         ResponseHead add(byte[] b, int n) throws IOException {
-            if (len + n > buf.length) {
+            if (len == 0) {
+                // the usual case: the whole head in one read, taken straight from the caller's bytes
+                int end = indexOfBlankLine(b, 0, Math.min(n, MAX_HEAD));
+                if (end > 0) {
+                    return complete(b, end, n);
+                }
+            }
+            if (buf == null) {
+                buf = new byte[Math.max(2048, n)];
+            } else if (len + n > buf.length) {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
             }
             System.arraycopy(b, 0, buf, len, n);
@@ -69,8 +79,12 @@ record ResponseHead(byte[] raw, int status, byte[] leftover) {
                 }
                 return null;
             }
-            byte[] raw = Arrays.copyOf(buf, end);
-            return new ResponseHead(raw, parseStatus(raw), Arrays.copyOfRange(buf, end, len));
+            return complete(buf, end, len);
+        }
+
+        private static ResponseHead complete(byte[] bytes, int end, int length) throws IOException {
+            byte[] raw = Arrays.copyOf(bytes, end);
+            return new ResponseHead(raw, parseStatus(raw), Arrays.copyOfRange(bytes, end, length));
         }
     }
 

@@ -176,9 +176,18 @@ final class TunnelConnection implements ServerConnection, Drainable {
         }
     }
 
+    /**
+     * Puts the tunnel where drains find it. Called once it is made, before the dial's opening count
+     * ends ({@link Registry#openingEnded}), so a process drain always finds the upgrade, as opening
+     * or as open: on the blocking path Helidon calls {@link #handle} only after that count has
+     * ended. A drain that comes before the tunnel relays waits for {@link #opened()}.
+     */
+    void track() {
+        registry.add(this);
+    }
+
     private void begin() {
         started = System.nanoTime();
-        registry.add(this);
         openGauge = metrics.opened(placement.route(), placement.backend());
         liveness.start();
     }

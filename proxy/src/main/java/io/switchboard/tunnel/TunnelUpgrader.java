@@ -194,6 +194,7 @@ public final class TunnelUpgrader implements Http1Upgrader {
             UpstreamDialer.closeQuietly(up.socket());
             return refuse(end, d.request(), 502, "upstream_unreachable", "backend connection failed: " + e.getMessage(), "");
         }
+        tunnel.track();
         services.metrics().upgrade(101, "ok");
         // tunnel: the backend's 101 verbatim (subprotocol and extensions as it chose them);
         // terminate: the proxy's own 101

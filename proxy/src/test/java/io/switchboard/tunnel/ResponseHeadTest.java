@@ -37,6 +37,17 @@ class ResponseHeadTest {
     }
 
     @Test
+    void aHeadWholeInOneReadOwesNothingToTheCallersBuffer() throws IOException {
+        byte[] loopBuffer = new byte[4096]; // the event loop reuses its read buffer for the next socket
+        byte[] read = bytes(HEAD + "\u0081\u0002hi");
+        System.arraycopy(read, 0, loopBuffer, 0, read.length);
+        ResponseHead head = new ResponseHead.Gatherer().add(loopBuffer, read.length);
+        Arrays.fill(loopBuffer, (byte) 0);
+        assertThat(head.raw()).isEqualTo(bytes(HEAD));
+        assertThat(head.leftover()).isEqualTo(bytes("\u0081\u0002hi"));
+    }
+
+    @Test
     void oneReadFarLargerThanTheHeadLimitKeepsEverythingAfterTheHead() throws IOException {
         String head = "HTTP/1.1 401 Unauthorized\r\nContent-Length: 100000\r\n\r\n";
         byte[] body = new byte[100_000];
