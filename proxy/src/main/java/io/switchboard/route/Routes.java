@@ -78,16 +78,25 @@ public final class Routes {
      * this table, lists the backend, and the backend is not drained (admin API).
      */
     public boolean keeps(String poolName, String backendId) {
+        Backend b = listed(poolName, backendId);
+        return b != null && !pools.get(poolName).isDrained(b);
+    }
+
+    /** Whether pool {@code poolName} is in this table and lists {@code backendId}, drained or not. */
+    public boolean lists(String poolName, String backendId) {
+        return listed(poolName, backendId) != null;
+    }
+
+    private Backend listed(String poolName, String backendId) {
         Pool pool = pools.get(poolName);
-        if (pool == null) {
-            return false;
-        }
-        for (Backend b : pool.backends()) {
-            if (b.id().equals(backendId)) {
-                return !pool.isDrained(b);
+        if (pool != null) {
+            for (Backend b : pool.backends()) {
+                if (b.id().equals(backendId)) {
+                    return b;
+                }
             }
         }
-        return false;
+        return null;
     }
 
     /** The config this table was built from. */

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
-import io.switchboard.balance.Pool;
 import io.switchboard.config.ConfigError;
 import io.switchboard.config.ConfigException;
 import io.switchboard.config.ConfigLoader;
@@ -91,9 +90,9 @@ final class Reloader {
         routes.set(fresh);
         io.switchboard.log.AccessLog.useJson(next.logFormat() == io.switchboard.config.LogFormat.JSON);
         metrics.watchBackends(routes::get);
-        int removed = pace(d -> isGone(fresh, d), next.drain(), "backend removed");
+        int removed = pace(d -> !fresh.lists(d.pool(), d.backend()), next.drain(), "backend removed");
         int moved = next.drain().rebalance() == DrainConfig.Rebalance.PACED
-                ? pace(d -> !isGone(fresh, d) && ownerChanged(fresh, d), next.drain(), "rebalance") : 0;
+                ? pace(d -> fresh.lists(d.pool(), d.backend()) && ownerChanged(fresh, d), next.drain(), "rebalance") : 0;
         LOG.info(why + " applied: " + next.pools().size() + " pools, " + next.routes().size() + " routes; closing "
                 + removed + " WebSockets on removed backends and " + moved + " moved by rebalance over "
                 + next.drain().spread().toMillis() + "ms");
@@ -104,11 +103,6 @@ final class Reloader {
         int n = pacer.pace(affected, drain.spread().toMillis(), d -> d.drain(CloseCodes.SERVICE_RESTART, reason));
         metrics.drained("reload", n);
         return n;
-    }
-
-    private static boolean isGone(Routes table, Drainable d) {
-        Pool pool = table.pool(d.pool());
-        return pool == null || pool.backends().stream().noneMatch(b -> b.id().equals(d.backend()));
     }
 
     private static boolean ownerChanged(Routes table, Drainable d) {

@@ -24,12 +24,14 @@ import java.util.Map;
  * this JVM under {@code taskset -c 1}).
  *
  * <p>Order: start everything; idle memory on the fresh proxies; a warm-up of every mode on every
- * target (JIT, pools); then {@code runs} rounds, each measuring every target in turn (so drift
+ * target (JIT, pools; 15 s per mode by default, because a JVM proxy's handshake path keeps
+ * speeding up for about 20 s of load on one core, and a long-running proxy is measured warm);
+ * then {@code runs} rounds, each measuring every target in turn (so drift
  * over time hits all of them alike): for each message size, echo then pipelined; then
  * handshakes. A figure is the median of the rounds. Nothing is asserted: this prints numbers.
  *
  * <p>Options (defaults): {@code --duration 5s --connections 50 --runs 3 --sizes 64,16384
- * --payload json --inflight 16 --workers 50 --idle 2000 --backends 2 --warmup 2s
+ * --payload json --inflight 16 --workers 50 --idle 2000 --backends 2 --warmup 15s
  * --deflate-level 1 --min-size 256 --only direct,haproxy,nginx,tunnel,terminate,deflate
  * --no-install --attempts 3 --max-foreign 10}; {@code --size N} is {@code --sizes N};
  * {@code switchboard} in {@code --only} means {@code tunnel}. Peers missing from the machine are
@@ -62,7 +64,7 @@ public final class Bench {
     private Bench(Map<String, String> opt) {
         this.opt = opt;
         this.duration = LoadMain.duration(opt.getOrDefault("duration", "5s"));
-        this.warmup = LoadMain.duration(opt.getOrDefault("warmup", "2s"));
+        this.warmup = LoadMain.duration(opt.getOrDefault("warmup", "15s"));
         this.connections = Integer.parseInt(opt.getOrDefault("connections", "50"));
         this.runs = Integer.parseInt(opt.getOrDefault("runs", "3"));
         this.sizes = Arrays.stream(opt.getOrDefault("sizes", opt.getOrDefault("size", "64,16384")).split(","))
