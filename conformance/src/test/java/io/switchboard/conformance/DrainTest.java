@@ -150,24 +150,59 @@ class DrainTest {
                        - {path: /, pool: slow}
                      drain: {delay: 0s, spread: 0s, deadline: 20s}
                      """.formatted(slow.address()))) {
-            CompletableFuture<RawWsClient.Upgrade> upgrade =
-                    CompletableFuture.supplyAsync(() -> RawWsClient.upgrade(proxy.port(), "/late", Map.of()));
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !slow.requests().isEmpty());
-            long t0 = System.nanoTime();
-            proxy.terminate(); // the backend has the request; its 101 is 1.5 s away
-            try (RawWsClient.Upgrade up = upgrade.get(10, TimeUnit.SECONDS)) {
-                assertThat(up.head().status()).as("the dial under way completes").isEqualTo(101);
-                up.client().readTimeout(Duration.ofSeconds(10));
-                assertThat(up.client().readMessage().text()).isEqualTo("late");
-                RawWsClient.Frame f = up.client().readDataOrClose();
-                assertThat(f.opcode()).as("a Close, not a cut at the 20 s deadline").isEqualTo(RawWsClient.CLOSE);
-                assertThat(f.closeCode()).isEqualTo(1012);
-                up.client().sendClose(1012, "");
-            }
-            assertThat(proxy.awaitExit(Duration.ofSeconds(15))).isZero();
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(ms).as("exit long before the 20 s deadline").isLessThan(10_000L);
+            assertTheDialUnderWayOpensThenCloses(proxy, slow);
         }
+    }
+
+    /**
+     * The same over a TLS leg to the backend, where the dial blocks Helidon's thread and the
+     * tunnel is handed back to Helidon to run: the backend is a second Switchboard with a TLS
+     * listener in front of the slow stub.
+     */
+    @Test
+    void anUpgradeUnderWayOverTlsAtTheSignalIsClosedAsSoonAsItOpens() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("switchboard-drain-tls");
+        java.nio.file.Path cert = dir.resolve("backend.pem");
+        java.nio.file.Path key = dir.resolve("backend-key.pem");
+        TlsTest.generate(dir, "backend", cert, key);
+        try (StubBackend slow = StubBackend.slowGreeter("late", 1500);
+             ProxyProcess tlsBackend = ProxyProcess.run("listen: 127.0.0.1:0\ntls: {cert-file: " + cert + ", key-file: "
+                     + key + "}\npools:\n  s: {backends: [" + slow.address() + "]}\nroutes:\n  - {path: /, pool: s}\n");
+             ProxyProcess proxy = ProxyProcess.run("""
+                     listen: 127.0.0.1:0
+                     pools:
+                       b:
+                         backends: [localhost:%d]
+                         tls: {ca-file: %s}
+                     routes:
+                       - {path: /, pool: b}
+                     drain: {delay: 0s, spread: 0s, deadline: 20s}
+                     """.formatted(tlsBackend.port(), cert))) {
+            assertTheDialUnderWayOpensThenCloses(proxy, slow);
+            assertThat(proxy.awaitLine(l -> l.contains(" ws ") && l.contains("path=/late"), Duration.ofSeconds(5)))
+                    .as("the blocking path: a relay thread per direction").contains("io=threads");
+        }
+    }
+
+    /** SIGTERM while {@code slow} holds its 101: the client gets the 101, the backend's frame, then 1012. */
+    private static void assertTheDialUnderWayOpensThenCloses(ProxyProcess proxy, StubBackend slow) throws Exception {
+        CompletableFuture<RawWsClient.Upgrade> upgrade =
+                CompletableFuture.supplyAsync(() -> RawWsClient.upgrade(proxy.port(), "/late", Map.of()));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !slow.requests().isEmpty());
+        long t0 = System.nanoTime();
+        proxy.terminate(); // the backend has the request; its 101 is 1.5 s away
+        try (RawWsClient.Upgrade up = upgrade.get(10, TimeUnit.SECONDS)) {
+            assertThat(up.head().status()).as("the dial under way completes").isEqualTo(101);
+            up.client().readTimeout(Duration.ofSeconds(10));
+            assertThat(up.client().readMessage().text()).isEqualTo("late");
+            RawWsClient.Frame f = up.client().readDataOrClose();
+            assertThat(f.opcode()).as("a Close, not a cut at the 20 s deadline").isEqualTo(RawWsClient.CLOSE);
+            assertThat(f.closeCode()).isEqualTo(1012);
+            up.client().sendClose(1012, "");
+        }
+        assertThat(proxy.awaitExit(Duration.ofSeconds(15))).isZero();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ms).as("exit long before the 20 s deadline").isLessThan(10_000L);
     }
 
     /** Echoes a counter until the proxy's Close; checks every echo arrives, in order. */
