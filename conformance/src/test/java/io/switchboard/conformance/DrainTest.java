@@ -150,7 +150,7 @@ class DrainTest {
                        - {path: /, pool: slow}
                      drain: {delay: 0s, spread: 0s, deadline: 20s}
                      """.formatted(slow.address()))) {
-            assertTheDialUnderWayOpensThenCloses(proxy, slow);
+            assertTheDialUnderWayOpensThenCloses(proxy, slow, true);
         }
     }
 
@@ -178,14 +178,22 @@ class DrainTest {
                        - {path: /, pool: b}
                      drain: {delay: 0s, spread: 0s, deadline: 20s}
                      """.formatted(tlsBackend.port(), cert))) {
-            assertTheDialUnderWayOpensThenCloses(proxy, slow);
+            // The TLS backend relays the stub's frame after its 101, in a later TLS record: it may
+            // reach this proxy after the drain's Close went out, and is then dropped (no data frame
+            // may follow a Close, RFC 6455 section 5.5.1), so here the frame is optional.
+            assertTheDialUnderWayOpensThenCloses(proxy, slow, false);
             assertThat(proxy.awaitLine(l -> l.contains(" ws ") && l.contains("path=/late"), Duration.ofSeconds(5)))
                     .as("the blocking path: a relay thread per direction").contains("io=threads");
         }
     }
 
-    /** SIGTERM while {@code slow} holds its 101: the client gets the 101, the backend's frame, then 1012. */
-    private static void assertTheDialUnderWayOpensThenCloses(ProxyProcess proxy, StubBackend slow) throws Exception {
+    /**
+     * SIGTERM while {@code slow} holds its 101: the client gets the 101, the backend's frame, then
+     * 1012. The frame is certain only when it reached the proxy with the 101 ({@code frameCertain}):
+     * bytes that came with the 101 are relayed before the drain's Close.
+     */
+    private static void assertTheDialUnderWayOpensThenCloses(ProxyProcess proxy, StubBackend slow, boolean frameCertain)
+            throws Exception {
         CompletableFuture<RawWsClient.Upgrade> upgrade =
                 CompletableFuture.supplyAsync(() -> RawWsClient.upgrade(proxy.port(), "/late", Map.of()));
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !slow.requests().isEmpty());
@@ -194,8 +202,12 @@ class DrainTest {
         try (RawWsClient.Upgrade up = upgrade.get(10, TimeUnit.SECONDS)) {
             assertThat(up.head().status()).as("the dial under way completes").isEqualTo(101);
             up.client().readTimeout(Duration.ofSeconds(10));
-            assertThat(up.client().readMessage().text()).isEqualTo("late");
             RawWsClient.Frame f = up.client().readDataOrClose();
+            if (f.opcode() != RawWsClient.CLOSE || frameCertain) {
+                assertThat(f.opcode()).as("the backend's frame before the Close").isEqualTo(RawWsClient.TEXT);
+                assertThat(f.text()).isEqualTo("late");
+                f = up.client().readDataOrClose();
+            }
             assertThat(f.opcode()).as("a Close, not a cut at the 20 s deadline").isEqualTo(RawWsClient.CLOSE);
             assertThat(f.closeCode()).isEqualTo(1012);
             up.client().sendClose(1012, "");
