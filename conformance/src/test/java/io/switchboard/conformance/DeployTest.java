@@ -106,6 +106,10 @@ class DeployTest {
         command.add(file.toString());
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("SWITCHBOARD_ADMIN_TOKEN", "test-token");
+        // the image's JVM options too: a flag this JDK does not take would stop the JVM here
+        Matcher opts = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]*)\"$").matcher(dockerfile);
+        assertThat(opts.find()).as("ENV JAVA_TOOL_OPTIONS in the Dockerfile").isTrue();
+        pb.environment().put("JAVA_TOOL_OPTIONS", opts.group(1));
         Process p = pb.start();
         OutputLines out = new OutputLines("entrypoint stdout", p.getInputStream());
         OutputLines err = new OutputLines("entrypoint stderr", p.getErrorStream());

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.switchboard.conformance.load.Targets;
+
 /**
  * A child JVM on the current class path (same java binary), started for a benchmark, with a
  * helper to wait for the line that says it is ready and to read its resident memory.
@@ -63,23 +65,12 @@ final class ChildJvm implements AutoCloseable {
 
     /** Resident set size in bytes, from /proc (Linux). */
     long rssBytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IOException("no VmRSS for " + pid());
+        return Targets.rssBytes(pid());
     }
 
     /** Runs {@code jcmd PID command...} and returns its output. */
     String jcmd(String... command) throws IOException, InterruptedException {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid())));
-        cmd.addAll(List.of(command));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(60, TimeUnit.SECONDS);
-        return out;
+        return Targets.jcmd(pid(), command);
     }
 
     @Override

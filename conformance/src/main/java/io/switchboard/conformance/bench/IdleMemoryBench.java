@@ -12,6 +12,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.switchboard.conformance.load.Targets;
+
 /**
  * Measures what an idle proxied WebSocket costs the proxy: starts an echo backend and the real
  * proxy ({@code Main run}) in their own JVMs, opens N WebSockets through the proxy, forces a full
@@ -31,7 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class IdleMemoryBench {
     /** JVM options of the measured proxy: the launcher's defaults. */
-    static final List<String> PROXY_JVM = io.switchboard.conformance.load.Targets.PROXY_JVM;
+    static final List<String> PROXY_JVM = Targets.PROXY_JVM;
 
     private IdleMemoryBench() {
     }
@@ -67,6 +69,14 @@ public final class IdleMemoryBench {
         try (ChildJvm backend = startBackend();
              ChildJvm proxy = startProxy(config(backend.awaitReady(), "", heartbeats))) {
             int port = Integer.parseInt(proxy.awaitReady().replaceAll(".*:", ""));
+            // a warm-up, as in the peer bench: one-off costs (class loading, JIT code) stay out of the figure
+            List<Socket> warm = new ArrayList<>();
+            for (int i = 0; i < Math.min(500, n); i++) {
+                warm.add(open(port, n + i));
+            }
+            for (Socket s : warm) {
+                s.close();
+            }
             Thread.sleep(1000);
             long rss0 = settledRss(proxy);
             long heap0 = heapUsed(proxy);
@@ -111,10 +121,9 @@ public final class IdleMemoryBench {
         return ChildJvm.start(PROXY_JVM, "io.switchboard.Main", "switchboard listening on http://", "run", cfg.toString());
     }
 
-    /** RSS after two full GCs, so garbage does not count. */
+    /** RSS at a steady state ({@link Targets#settleJvm}). */
     static long settledRss(ChildJvm proxy) throws Exception {
-        proxy.jcmd("GC.run");
-        proxy.jcmd("GC.run");
+        Targets.settleJvm(proxy.pid());
         Thread.sleep(500);
         return proxy.rssBytes();
     }

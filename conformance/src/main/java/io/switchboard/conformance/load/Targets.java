@@ -24,11 +24,21 @@ import java.util.stream.Stream;
 public final class Targets {
     /**
      * The JVM flags Switchboard runs with in the benchmarks: the launcher's and the container's
-     * defaults (README, "Running"), so the figures are those of the shipped set-up.
+     * defaults (README, "Running"), so the figures are those of the shipped set-up. Like the
+     * launcher, it trims the C heap only on JDK 22 and later, where that flag is a product one.
      */
-    public static final List<String> PROXY_JVM = List.of("-XX:+UseSerialGC", "-Xss256k", "-Xms16m",
-            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:-ShrinkHeapInSteps");
+    public static final List<String> PROXY_JVM = proxyJvm(Runtime.version().feature());
+
     private Targets() {
+    }
+
+    static List<String> proxyJvm(int jdkFeature) {
+        List<String> flags = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xss256k", "-Xms16m",
+                "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:-ShrinkHeapInSteps"));
+        if (jdkFeature >= 22) {
+            flags.add("-XX:TrimNativeHeapInterval=5000");
+        }
+        return List.copyOf(flags);
     }
 
     /** A started server: its name in the table, where clients connect, and its process (null: none). */
@@ -60,11 +70,10 @@ public final class Targets {
             return sum;
         }
 
-        /** Brings memory to a steady state before a reading: two full GCs for a JVM, a pause otherwise. */
+        /** Brings memory to a steady state before a reading ({@link #settleJvm} for a JVM), then pauses. */
         void settle() throws IOException, InterruptedException {
             if (jvm) {
-                jcmd(process.pid(), "GC.run");
-                jcmd(process.pid(), "GC.run");
+                settleJvm(process.pid());
             }
             Thread.sleep(500);
         }
@@ -271,7 +280,7 @@ public final class Targets {
         }
     }
 
-    static long rssBytes(long pid) throws IOException {
+    public static long rssBytes(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
@@ -280,8 +289,34 @@ public final class Targets {
         throw new IOException("no VmRSS for " + pid);
     }
 
+    /**
+     * Brings a JVM's resident memory to what it holds for its live state, so that a reading is not
+     * a moment's spike: two full GCs (garbage does not count), then up to 10 s for the JIT to finish
+     * the compiles under way (a C2 compile holds arena memory of several MB while it runs: one
+     * reading taken during one was 21 MB higher), then the C heap trimmed ({@code malloc_trim}),
+     * which the shipped JVM options do every few seconds anyway ({@code TrimNativeHeapInterval}).
+     */
+    public static void settleJvm(long pid) throws IOException, InterruptedException {
+        jcmd(pid, "GC.run");
+        jcmd(pid, "GC.run");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!compilerIdle(jcmd(pid, "Compiler.queue")) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        jcmd(pid, "System.trim_native_heap");
+    }
+
+    /**
+     * Whether {@code jcmd Compiler.queue} shows no compile under way or queued: besides its
+     * headers (lines ending in a colon) it prints one line per compile, or "Empty" for a queue.
+     */
+    static boolean compilerIdle(String queue) {
+        return queue.lines().map(String::strip)
+                .allMatch(l -> l.isEmpty() || l.endsWith(":") || l.equals("Empty"));
+    }
+
     /** Runs {@code jcmd PID command...}; returns its output. */
-    static String jcmd(long pid, String... command) throws IOException, InterruptedException {
+    public static String jcmd(long pid, String... command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(pid)));
         cmd.addAll(List.of(command));
