@@ -25,7 +25,8 @@ public final class Targets {
     /**
      * The JVM flags Switchboard runs with in the benchmarks: the launcher's and the container's
      * defaults (README, "Running"), so the figures are those of the shipped set-up. Like the
-     * launcher, it trims the C heap only on JDK 22 and later, where that flag is a product one.
+     * launcher, it trims the C heap only on JDK 22 and later and uses compact object headers only
+     * on JDK 25 and later, where those flags are product ones.
      */
     public static final List<String> PROXY_JVM = proxyJvm(Runtime.version().feature());
 
@@ -37,6 +38,9 @@ public final class Targets {
                 "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:-ShrinkHeapInSteps"));
         if (jdkFeature >= 22) {
             flags.add("-XX:TrimNativeHeapInterval=5000");
+        }
+        if (jdkFeature >= 25) {
+            flags.add("-XX:+UseCompactObjectHeaders");
         }
         return List.copyOf(flags);
     }

@@ -22,8 +22,12 @@ class TargetsTest {
     }
 
     @Test
-    void theCHeapTrimIsOnlyPassedToJdksThatHaveItAsAProductFlag() {
-        assertThat(Targets.proxyJvm(21)).contains("-XX:+UseSerialGC").noneMatch(f -> f.contains("TrimNativeHeap"));
-        assertThat(Targets.proxyJvm(25)).contains("-XX:+UseSerialGC", "-XX:TrimNativeHeapInterval=5000");
+    void newerFlagsAreOnlyPassedToJdksThatHaveThemAsProductFlags() {
+        assertThat(Targets.proxyJvm(21)).contains("-XX:+UseSerialGC")
+                .noneMatch(f -> f.contains("TrimNativeHeap") || f.contains("CompactObjectHeaders"));
+        assertThat(Targets.proxyJvm(22)).contains("-XX:TrimNativeHeapInterval=5000")
+                .noneMatch(f -> f.contains("CompactObjectHeaders"));
+        assertThat(Targets.proxyJvm(25)).contains("-XX:+UseSerialGC", "-XX:TrimNativeHeapInterval=5000",
+                "-XX:+UseCompactObjectHeaders");
     }
 }
