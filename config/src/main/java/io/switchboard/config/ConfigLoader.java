@@ -138,13 +138,13 @@ public final class ConfigLoader {
         AdminConfig admin = DrainParser.admin(top.get("admin"), problems);
         DrainConfig drain = DrainParser.drain(top.get("drain"), problems);
         Limits limits = DrainParser.limits(top.get("limits"), problems);
-        LogFormat logFormat = logFormat(top.get("log"), problems);
+        LogConfig log = log(top.get("log"), problems);
         java.util.Optional<TlsFiles> tls = tls(top.get("tls"), problems);
         if (!problems.isEmpty()) {
             return null;
         }
         return new ProxyConfig(source, listen, pools.pools(), routes, timeouts, websocket, admin, drain, limits,
-                logFormat, tls);
+                log, tls);
     }
 
     /** {@code tls: {cert-file, key-file}}: both required, both must be readable files. */
@@ -171,15 +171,17 @@ public final class ConfigLoader {
                 : java.util.Optional.of(new TlsFiles(files[0], files[1]));
     }
 
-    private static LogFormat logFormat(Node node, Problems problems) {
+    private static LogConfig log(Node node, Problems problems) {
         if (node == null || Values.isNull(node)) {
-            return LogFormat.PLAIN;
+            return LogConfig.DEFAULT;
         }
-        YamlMap map = YamlMap.of(node, "log", "a mapping with 'format'", List.of("format"), problems);
+        YamlMap map = YamlMap.of(node, "log", "a mapping with 'format' and 'access'", List.of("format", "access"), problems);
         Node format = map == null ? null : map.get("format");
         LogFormat f = format == null ? LogFormat.PLAIN
                 : Values.choice(format, "log.format", LogFormat.values(), LogFormat::yamlName, problems);
-        return f == null ? LogFormat.PLAIN : f;
+        Node access = map == null ? null : map.get("access");
+        Boolean on = access == null ? Boolean.TRUE : Values.flag(access, "log.access", problems);
+        return new LogConfig(f == null ? LogFormat.PLAIN : f, on == null || on);
     }
 
     private static Timeouts timeouts(Node node, Problems problems) {

@@ -19,12 +19,12 @@ import java.util.Objects;
  * @param admin    the admin listener (health, metrics, admin API); default {@code 127.0.0.1:9901}
  * @param drain    drain and rebalance settings
  * @param limits   admission limits for WebSocket upgrades
- * @param logFormat the access log's format (YAML {@code log.format})
+ * @param log      the access log's format and whether it is written (YAML {@code log})
  * @param tls      TLS termination on the main listener, or empty for plain HTTP (the default)
  */
 public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
                           Timeouts timeouts, WebSocketPolicy websocket, AdminConfig admin, DrainConfig drain,
-                          Limits limits, LogFormat logFormat, java.util.Optional<TlsFiles> tls) {
+                          Limits limits, LogConfig log, java.util.Optional<TlsFiles> tls) {
 
     /** {@code listen} when the YAML gives none. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
@@ -41,7 +41,7 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(drain, "drain");
         Objects.requireNonNull(limits, "limits");
-        Objects.requireNonNull(logFormat, "logFormat");
+        Objects.requireNonNull(log, "log");
         Objects.requireNonNull(tls, "tls");
         // LinkedHashMap keeps file order, which logs and status pages show.
         pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
@@ -65,7 +65,7 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
     public ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
                        Timeouts timeouts) {
         this(source, listen, pools, routes, timeouts, WebSocketPolicy.DEFAULTS, AdminConfig.DEFAULT, DrainConfig.DEFAULTS,
-                Limits.NONE, LogFormat.PLAIN, java.util.Optional.empty());
+                Limits.NONE, LogConfig.DEFAULT, java.util.Optional.empty());
     }
 
     /**

@@ -63,6 +63,18 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void theAccessLogSwitchIsOnOrOffAndDefaultsToOn() throws ConfigException {
+        String base = "pools:\n  chat: {backends: [127.0.0.1:9001]}\nroutes:\n  - {path: /, pool: chat}\n";
+        assertThat(ConfigLoader.parse(base, "t.yaml").log()).isEqualTo(LogConfig.DEFAULT);
+        assertThat(ConfigLoader.parse(base + "log: {access: off}\n", "t.yaml").log())
+                .isEqualTo(new LogConfig(LogFormat.PLAIN, false));
+        assertThat(ConfigLoader.parse(base + "log: {format: json, access: on}\n", "t.yaml").log())
+                .isEqualTo(new LogConfig(LogFormat.JSON, true));
+        assertThat(errors(base + "log:\n  access: sometimes\n"))
+                .containsExactly("t.yaml:6:11: log.access: expected true or false; got 'sometimes'");
+    }
+
+    @Test
     void badValues() {
         assertThat(errors("""
                 listen: 0.0.0.0:70000

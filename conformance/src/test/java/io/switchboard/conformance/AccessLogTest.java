@@ -201,4 +201,33 @@ class AccessLogTest {
         assertThat(ws).as("the ws access line").matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z ws .*");
         assertThat(http).as("the http access line").matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z http .*");
     }
+
+    /** {@code log.access: off}: traffic flows, and no access line is written, even at exit (the queue is flushed then). */
+    @Test
+    void withAccessOffTrafficFlowsAndNoLineIsWritten() throws Exception {
+        try (ProxyProcess quiet = ProxyProcess.run("""
+                listen: 127.0.0.1:0
+                pools:
+                  ws: {backends: [%s]}
+                  web: {backends: [%s]}
+                routes:
+                  - {path: /ws, pool: ws}
+                  - {path: /, pool: web}
+                log: {access: off}
+                """.formatted(backend.address(), http.address()))) {
+            try (JdkWsClient ws = JdkWsClient.connect(quiet.ws("/ws"), Map.of())) {
+                assertThat(ws.request("hi")).isEqualTo("hi");
+                ws.sendClose(1000, "bye");
+                ws.awaitClose(WAIT);
+            }
+            HttpResponse<String> r = JdkWsClient.HTTP.send(HttpRequest.newBuilder(quiet.http("/hello")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            quiet.terminate();
+            assertThat(quiet.awaitExit(Duration.ofSeconds(15))).isZero();
+            Thread.sleep(500); // the last of stdout read from the pipe
+            assertThat(quiet.lines()).as("stdout of a proxy with log.access: off")
+                    .noneMatch(l -> isWsLine(l) || isHttpLine(l));
+        }
+    }
 }

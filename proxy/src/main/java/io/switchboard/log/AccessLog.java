@@ -18,11 +18,15 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import io.switchboard.config.LogConfig;
+import io.switchboard.config.LogFormat;
+
 /**
  * The access log: one line per WebSocket and per plain HTTP request, on the JUL logger
  * {@code switchboard.access} (stdout with the command-line logging setup). A line is a kind
  * ({@code ws} or {@code http}) and ordered fields, written as {@code kind key=value ...} (values
- * with spaces quoted) or, with {@link #useJson}, as one JSON object per line. Sticky keys are logged
+ * with spaces quoted) or, with {@code log.format: json} ({@link #configure}), as one JSON object per
+ * line; with {@code log.access: off} no line is written. Sticky keys are logged
  * hashed, never raw, because they are often user ids.
  *
  * <p>Lines are written by one background thread, never by the thread that ends a connection: that
@@ -44,6 +48,7 @@ public final class AccessLog {
     private static final AtomicLong WRITTEN = new AtomicLong();
     private static final AtomicLong DROPPED = new AtomicLong();
     private static volatile boolean json;
+    private static volatile boolean on = true;
 
     static {
         Thread.ofPlatform().daemon().name("switchboard-access-log").start(AccessLog::writeLines);
@@ -52,9 +57,10 @@ public final class AccessLog {
     private AccessLog() {
     }
 
-    /** Switches every later line to JSON ({@code log.format: json}) or back to plain text. */
-    public static void useJson(boolean on) {
-        json = on;
+    /** Applies {@code log}: the format of later lines and whether they are written at all. */
+    public static void configure(LogConfig log) {
+        json = log.format() == LogFormat.JSON;
+        on = log.access();
     }
 
     /** Starts a line of {@code kind}. */
@@ -88,6 +94,9 @@ public final class AccessLog {
          * timestamp is taken now, not when the writer gets to it.
          */
         public void write() {
+            if (!on) {
+                return; // log.access: off
+            }
             LogRecord r = new LogRecord(Level.INFO, json ? json() : plain());
             r.setLoggerName(LOG.getName());
             if (QUEUE.offer(r)) {

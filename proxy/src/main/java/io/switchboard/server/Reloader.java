@@ -88,7 +88,7 @@ final class Reloader {
         Routes current = routes.get();
         Routes fresh = new Routes(next, System::nanoTime, current);
         routes.set(fresh);
-        io.switchboard.log.AccessLog.useJson(next.logFormat() == io.switchboard.config.LogFormat.JSON);
+        io.switchboard.log.AccessLog.configure(next.log());
         metrics.watchBackends(routes::get);
         int removed = pace(d -> !fresh.lists(d.pool(), d.backend()), next.drain(), "backend removed");
         int moved = next.drain().rebalance() == DrainConfig.Rebalance.PACED

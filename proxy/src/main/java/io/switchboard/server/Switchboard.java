@@ -10,7 +10,6 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.http1.Http1ConnectionSelectorConfig;
 import io.switchboard.admin.AdminServer;
-import io.switchboard.config.LogFormat;
 import io.switchboard.config.ProxyConfig;
 import io.switchboard.drain.Gate;
 import io.switchboard.drain.Pacer;
@@ -51,7 +50,7 @@ public final class Switchboard implements AutoCloseable {
             return t;
         });
         timers.setRemoveOnCancelPolicy(true);
-        AccessLog.useJson(config.logFormat() == LogFormat.JSON);
+        AccessLog.configure(config.log());
         registry = new Registry();
         ProxyMetrics metrics = new ProxyMetrics();
         metrics.watchBackends(routes::get);
