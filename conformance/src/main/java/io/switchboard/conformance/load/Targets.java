@@ -224,7 +224,8 @@ public final class Targets {
 
     /**
      * Switchboard with one route on {@code /}, a consistent-hash pool on {@code header:X-User},
-     * heartbeats off (as HAProxy and nginx send none): {@code mode} {@code tunnel} or
+     * heartbeats off (as HAProxy and nginx send none) and no access log (as nginx's
+     * {@code access_log off} and HAProxy without {@code log}): {@code mode} {@code tunnel} or
      * {@code terminate}; a {@code deflate} section when {@code deflate} is not null (terminate only).
      *
      * @param stem file names in {@code dir}: {@code STEM-config/STEM.yaml}, {@code STEM.out}
@@ -245,6 +246,7 @@ public final class Targets {
                     pool: echo
                     mode: %s
                 %swebsocket: {heartbeat: off}
+                log: {access: off}
                 """.formatted(String.join(", ", addresses), mode, deflate == null ? "" : "    deflate: " + deflate + "\n");
         return switchboard(dir, cfg, "/ws", cpu, name, stem);
     }
