@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.switchboard.conformance.load.IdleLoad;
 import io.switchboard.conformance.load.Targets;
 
 /**
@@ -69,9 +70,9 @@ public final class IdleMemoryBench {
         try (ChildJvm backend = startBackend();
              ChildJvm proxy = startProxy(config(backend.awaitReady(), "", heartbeats))) {
             int port = Integer.parseInt(proxy.awaitReady().replaceAll(".*:", ""));
-            // a warm-up, as in the peer bench: one-off costs (class loading, JIT code) stay out of the figure
+            // the peer bench's warm-up: one-off costs (class loading, JIT code) stay out of the figure
             List<Socket> warm = new ArrayList<>();
-            for (int i = 0; i < Math.min(500, n); i++) {
+            for (int i = 0; i < Math.min(IdleLoad.WARMUP, n); i++) {
                 warm.add(open(port, n + i));
             }
             for (Socket s : warm) {
@@ -124,7 +125,6 @@ public final class IdleMemoryBench {
     /** RSS at a steady state ({@link Targets#settleJvm}). */
     static long settledRss(ChildJvm proxy) throws Exception {
         Targets.settleJvm(proxy.pid());
-        Thread.sleep(500);
         return proxy.rssBytes();
     }
 

@@ -137,7 +137,7 @@ public final class Bench {
         if (idle > 0) {
             for (Column c : columns) {
                 if (c.target().process() != null) {
-                    IdleLoad.Result r = IdleLoad.measure(c.target(), idle, Math.min(500, idle), nextUsers(idle + 500), c.offer());
+                    IdleLoad.Result r = IdleLoad.measure(c.target(), idle, nextUsers(idle + IdleLoad.WARMUP), c.offer());
                     idleResults.put(c.name(), r);
                     log(String.format(Locale.ROOT, "idle %-31s %,d conns opened in %d ms: RSS %,d -> %,d kB = %,d B/conn%s",
                             c.name(), idle, r.openMillis(), r.rssBefore() / 1024, r.rssAfter() / 1024, r.rssPerConnection(),

@@ -16,7 +16,13 @@ import java.util.List;
  * <p>A warm-up of a few hundred connections, opened and closed first, keeps one-off costs (class
  * loading, JIT code, first pool allocations) out of the per-connection figure.
  */
-final class IdleLoad {
+public final class IdleLoad {
+    /**
+     * WebSockets opened and closed before the first reading (fewer when fewer are measured): with
+     * 50, the JIT was still compiling the upgrade path during the measured opens.
+     */
+    public static final int WARMUP = 500;
+
     /** RSS and (JVM only, else -1) live heap growth, total and per connection. */
     record Result(int connections, long rssBefore, long rssAfter, long heapBefore, long heapAfter, long openMillis) {
         long rssPerConnection() {
@@ -31,15 +37,18 @@ final class IdleLoad {
     private IdleLoad() {
     }
 
-    /** @param offer a {@code Sec-WebSocket-Extensions} offer every upgrade carries, or null */
-    static Result measure(Targets.Target target, int n, int warmup, long userBase, String offer)
+    /**
+     * @param userBase the first of the {@code n + WARMUP} user ids the connections use
+     * @param offer    a {@code Sec-WebSocket-Extensions} offer every upgrade carries, or null
+     */
+    static Result measure(Targets.Target target, int n, long userBase, String offer)
             throws IOException, InterruptedException {
         List<WsWire> wires = new ArrayList<>();
         SecureRandom seeds = new SecureRandom();
         for (URI u : target.urls()) {
             wires.add(new WsWire(u, seeds.nextLong(), offer));
         }
-        closeAll(open(wires, warmup, userBase + n));
+        closeAll(open(wires, Math.min(WARMUP, n), userBase + n));
         Thread.sleep(500);
         target.settle();
         long rss0 = target.rssBytes();

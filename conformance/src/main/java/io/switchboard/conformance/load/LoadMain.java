@@ -93,7 +93,7 @@ public final class LoadMain {
                     .orElseThrow(() -> new IllegalArgumentException("no process " + opt.get("pid")));
             Targets.Target t = new Targets.Target("server", wires.stream().map(w -> URI.create("ws://"
                     + w.address().getHostString() + ":" + w.address().getPort() + "/ws")).toList(), p, opt.containsKey("jvm"));
-            IdleLoad.Result r = IdleLoad.measure(t, n, Math.min(500, n), 1, wires.get(0).extensionOffer());
+            IdleLoad.Result r = IdleLoad.measure(t, n, 1, wires.get(0).extensionOffer());
             System.out.printf(Locale.ROOT, "idle: %,d connections opened in %d ms; RSS %,d -> %,d kB: %,d B per connection%s%n",
                     n, r.openMillis(), r.rssBefore() / 1024, r.rssAfter() / 1024, r.rssPerConnection(),
                     r.heapBefore() < 0 ? "" : String.format(Locale.ROOT, "; live heap %,d B per connection", r.heapPerConnection()));

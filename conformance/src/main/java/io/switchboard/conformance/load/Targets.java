@@ -74,12 +74,13 @@ public final class Targets {
             return sum;
         }
 
-        /** Brings memory to a steady state before a reading ({@link #settleJvm} for a JVM), then pauses. */
+        /** Brings memory to a steady state before a reading: {@link #settleJvm} for a JVM, a pause otherwise. */
         void settle() throws IOException, InterruptedException {
             if (jvm) {
                 settleJvm(process.pid());
+            } else {
+                Thread.sleep(500);
             }
-            Thread.sleep(500);
         }
 
         @Override
@@ -300,7 +301,8 @@ public final class Targets {
      * a moment's spike: two full GCs (garbage does not count), then up to 10 s for the JIT to finish
      * the compiles under way (a C2 compile holds arena memory of several MB while it runs: one
      * reading taken during one was 21 MB higher), then the C heap trimmed ({@code malloc_trim}),
-     * which the shipped JVM options do every few seconds anyway ({@code TrimNativeHeapInterval}).
+     * which the shipped JVM options do every few seconds anyway ({@code TrimNativeHeapInterval}),
+     * then half a second for the OS's accounting to follow.
      */
     public static void settleJvm(long pid) throws IOException, InterruptedException {
         jcmd(pid, "GC.run");
@@ -310,6 +312,7 @@ public final class Targets {
             Thread.sleep(200);
         }
         jcmd(pid, "System.trim_native_heap");
+        Thread.sleep(500);
     }
 
     /**
