@@ -85,10 +85,17 @@ final class ChannelLoop implements Runnable {
         return batches[forward ? 0 : 1];
     }
 
-    /** Runs {@code task} on the loop thread, soon. */
+    /**
+     * Runs {@code task} on the loop thread, soon. A task the loop gives itself needs no wake-up:
+     * the loop runs its queue after the events it is handling and before it selects again, and a
+     * wake-up costs a write to the selector's eventfd, a read to drain it and a pass that finds
+     * nothing (two of each per WebSocket, from the closes, before this check).
+     */
     void execute(Runnable task) {
         tasks.add(task);
-        selector.wakeup();
+        if (!inLoop()) {
+            selector.wakeup();
+        }
     }
 
     /** Whether the caller is this loop's thread. */
