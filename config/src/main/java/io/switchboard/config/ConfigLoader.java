@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * objects are ever instantiated from the file, and every value keeps its position for messages.
  */
 public final class ConfigLoader {
-    static final List<String> TOP_KEYS = List.of("listen", "pools", "routes", "timeouts", "websocket", "admin", "drain", "limits", "log", "tls");
+    static final List<String> TOP_KEYS = List.of("listen", "pools", "routes", "timeouts", "websocket", "admin", "drain", "limits", "log", "tls", "accept");
     static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "upstream-handshake", "close", "http-read");
     private static final String EMPTY = "file is empty; expected a mapping with 'pools' and 'routes'";
 
@@ -140,11 +140,12 @@ public final class ConfigLoader {
         Limits limits = DrainParser.limits(top.get("limits"), problems);
         LogConfig log = log(top.get("log"), problems);
         java.util.Optional<TlsFiles> tls = tls(top.get("tls"), problems);
+        Accept accept = accept(top.get("accept"), tls.isPresent() || top.get("tls") != null, problems);
         if (!problems.isEmpty()) {
             return null;
         }
         return new ProxyConfig(source, listen, pools.pools(), routes, timeouts, websocket, admin, drain, limits,
-                log, tls);
+                log, tls, accept);
     }
 
     /** {@code tls: {cert-file, key-file}}: both required, both must be readable files. */
@@ -169,6 +170,18 @@ public final class ConfigLoader {
         }
         return files[0] == null || files[1] == null ? java.util.Optional.empty()
                 : java.util.Optional.of(new TlsFiles(files[0], files[1]));
+    }
+
+    /** {@code accept: loop | helidon}; loop by default, helidon (and only helidon) with {@code tls}. */
+    private static Accept accept(Node node, boolean tls, Problems problems) {
+        if (node == null || Values.isNull(node)) {
+            return tls ? Accept.HELIDON : Accept.LOOP;
+        }
+        Accept a = Values.choice(node, "accept", Accept.values(), Accept::yamlName, problems);
+        if (a == Accept.LOOP && tls) {
+            problems.add(node, "accept", "loop needs a plain listener: with tls, Helidon accepts (use helidon or drop the key)");
+        }
+        return a == null ? Accept.LOOP : a;
     }
 
     private static LogConfig log(Node node, Problems problems) {

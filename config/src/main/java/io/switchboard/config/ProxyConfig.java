@@ -21,10 +21,11 @@ import java.util.Objects;
  * @param limits   admission limits for WebSocket upgrades
  * @param log      the access log's format and whether it is written (YAML {@code log})
  * @param tls      TLS termination on the main listener, or empty for plain HTTP (the default)
+ * @param accept   who accepts on the main listener: the event loop (default, plain listeners only) or Helidon
  */
 public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
                           Timeouts timeouts, WebSocketPolicy websocket, AdminConfig admin, DrainConfig drain,
-                          Limits limits, LogConfig log, java.util.Optional<TlsFiles> tls) {
+                          Limits limits, LogConfig log, java.util.Optional<TlsFiles> tls, Accept accept) {
 
     /** {@code listen} when the YAML gives none. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
@@ -43,6 +44,10 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(accept, "accept");
+        if (accept == Accept.LOOP && tls.isPresent()) {
+            throw new IllegalArgumentException("accept: loop needs a plain listener; with tls Helidon accepts");
+        }
         // LinkedHashMap keeps file order, which logs and status pages show.
         pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
         routes = List.copyOf(routes);
@@ -65,7 +70,7 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
     public ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
                        Timeouts timeouts) {
         this(source, listen, pools, routes, timeouts, WebSocketPolicy.DEFAULTS, AdminConfig.DEFAULT, DrainConfig.DEFAULTS,
-                Limits.NONE, LogConfig.DEFAULT, java.util.Optional.empty());
+                Limits.NONE, LogConfig.DEFAULT, java.util.Optional.empty(), Accept.LOOP);
     }
 
     /**

@@ -75,6 +75,22 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void acceptIsTheLoopByDefaultHelidonOnRequestAndWithTlsOnlyHelidon(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String base = "pools:\n  chat: {backends: [127.0.0.1:9001]}\nroutes:\n  - {path: /, pool: chat}\n";
+        assertThat(ConfigLoader.parse(base, "t.yaml").accept()).isEqualTo(Accept.LOOP);
+        assertThat(ConfigLoader.parse(base + "accept: helidon\n", "t.yaml").accept()).isEqualTo(Accept.HELIDON);
+        assertThat(errors(base + "accept: kernel\n"))
+                .containsExactly("t.yaml:5:9: accept: expected one of loop, helidon; got 'kernel'");
+        java.nio.file.Path cert = java.nio.file.Files.writeString(dir.resolve("c.pem"), "x");
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("k.pem"), "x");
+        String tls = "tls: {cert-file: " + cert + ", key-file: " + key + "}\n";
+        assertThat(ConfigLoader.parse(base + tls, "t.yaml").accept()).isEqualTo(Accept.HELIDON);
+        assertThat(errors(base + tls + "accept: loop\n")).containsExactly(
+                "t.yaml:6:9: accept: loop needs a plain listener: with tls, Helidon accepts (use helidon or drop the key)");
+    }
+
+    @Test
     void badValues() {
         assertThat(errors("""
                 listen: 0.0.0.0:70000

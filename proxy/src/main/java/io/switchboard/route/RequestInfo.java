@@ -16,9 +16,18 @@ import io.helidon.http.Headers;
  * @param headers  the request headers
  */
 public record RequestInfo(String clientIp, String host, String path, String rawQuery, Headers headers) {
-    /** The IP address of a peer, without port (the socket's own address, never a header). */
+    /**
+     * The IP address of a peer, without port (the socket's own address, never a header); for the
+     * acceptor's own loopback connection to Helidon, the client's behind it ({@link SplicedPeers}).
+     */
     public static String ipOf(PeerInfo peer) {
         if (peer.address() instanceof InetSocketAddress isa && isa.getAddress() != null) {
+            if (isa.getAddress().isLoopbackAddress()) {
+                String client = SplicedPeers.clientBehind(isa);
+                if (client != null) {
+                    return client;
+                }
+            }
             return isa.getAddress().getHostAddress();
         }
         return peer.host();

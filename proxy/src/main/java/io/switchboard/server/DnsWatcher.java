@@ -61,7 +61,8 @@ final class DnsWatcher {
         }
         if (any) {
             reloader.apply(new ProxyConfig(config.source(), config.listen(), changed, config.routes(), config.timeouts(),
-                    config.websocket(), config.admin(), config.drain(), config.limits(), config.log(), config.tls()),
+                    config.websocket(), config.admin(), config.drain(), config.limits(), config.log(), config.tls(),
+                    config.accept()),
                     "dns change");
         }
     }

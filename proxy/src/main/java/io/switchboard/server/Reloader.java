@@ -72,8 +72,9 @@ final class Reloader {
             LOG.warning("reload rejected: " + e.errors().size() + " errors; the running config stays");
             return false;
         }
-        if (!next.listen().equals(routes.get().config().listen()) || !next.admin().equals(routes.get().config().admin())) {
-            LOG.warning("reload: listen/admin addresses changed; that needs a restart, the old addresses stay");
+        if (!next.listen().equals(routes.get().config().listen()) || !next.admin().equals(routes.get().config().admin())
+                || next.accept() != routes.get().config().accept()) {
+            LOG.warning("reload: listen/admin addresses or accept changed; that needs a restart, the old ones stay");
         }
         apply(next, "reload");
         return true;

@@ -1,5 +1,8 @@
 package io.switchboard.server;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -10,6 +13,7 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.http1.Http1ConnectionSelectorConfig;
 import io.switchboard.admin.AdminServer;
+import io.switchboard.config.Accept;
 import io.switchboard.config.ProxyConfig;
 import io.switchboard.drain.Gate;
 import io.switchboard.drain.Pacer;
@@ -20,6 +24,7 @@ import io.switchboard.http.HttpForwarder;
 import io.switchboard.log.AccessLog;
 import io.switchboard.metrics.ProxyMetrics;
 import io.switchboard.route.Routes;
+import io.switchboard.tunnel.Acceptor;
 import io.switchboard.tunnel.TcpKeepAlive;
 import io.switchboard.tunnel.TunnelServices;
 import io.switchboard.tunnel.TunnelUpgrader;
@@ -34,6 +39,8 @@ import io.switchboard.tunnel.TunnelUpgrader;
  */
 public final class Switchboard implements AutoCloseable {
     private final WebServer server;
+    /** The proxy's own listener when the main listener is plain TCP, else null (Helidon listens). */
+    private final Acceptor acceptor;
     private final AdminServer admin;
     private final ScheduledThreadPoolExecutor timers;
     private final AtomicReference<Routes> routes;
@@ -57,12 +64,16 @@ public final class Switchboard implements AutoCloseable {
         Gate gate = new Gate();
         Pacer pacer = new Pacer(timers);
         drain = new ProcessDrain(gate, registry, pacer, config.drain(), metrics);
-        server = listener(config, new TunnelServices(routes::get, timers, gate, registry, metrics));
+        TunnelUpgrader upgrader = new TunnelUpgrader(new TunnelServices(routes::get, timers, gate, registry, metrics));
+        boolean own = config.accept() == Accept.LOOP;
+        server = listener(config, upgrader, gate, metrics, own);
         if (server.port() < 0) {
             // Helidon logs a failed bind and returns a stopped server rather than throwing
             timers.shutdownNow();
-            throw new IllegalStateException("cannot listen on " + config.listen() + " (address in use, or not this host's?)");
+            throw new IllegalStateException("cannot listen on " + (own ? "127.0.0.1:0" : config.listen())
+                    + " (address in use, or not this host's?)");
         }
+        acceptor = own ? accept(config, upgrader) : null;
         config.tls().ifPresent(files -> TlsLoader.watch(files, server, timers));
         HealthChecker.start(routes::get, timers);
         try {
@@ -73,6 +84,9 @@ public final class Switchboard implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             timers.shutdownNow();
+            if (acceptor != null) {
+                acceptor.close();
+            }
             server.stop();
             throw e;
         }
@@ -80,8 +94,26 @@ public final class Switchboard implements AutoCloseable {
         DnsWatcher.start(routes::get, reloader, timers);
     }
 
-    private WebServer listener(ProxyConfig config, TunnelServices services) {
-        TunnelUpgrader upgrader = new TunnelUpgrader(services);
+    /** The main listener on the loop; what it does not handle itself goes to Helidon's loopback port. */
+    private Acceptor accept(ProxyConfig config, TunnelUpgrader upgrader) {
+        try {
+            return Acceptor.open(new InetSocketAddress(config.listen().host(), config.listen().port()), upgrader, timers,
+                    config.timeouts().handshake(), config.limits().maxHeaderSize(),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+        } catch (IOException | RuntimeException e) {
+            timers.shutdownNow();
+            server.stop();
+            throw new IllegalStateException("cannot listen on " + config.listen()
+                    + " (address in use, or not this host's?): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Helidon's listener: the main one when it has TLS; else on a loopback port behind the
+     * {@link Acceptor}, which splices to it what it does not handle itself.
+     */
+    private WebServer listener(ProxyConfig config, TunnelUpgrader upgrader, Gate gate, ProxyMetrics metrics,
+                               boolean behindAcceptor) {
         Duration handshake = config.timeouts().handshake();
         Http1Config http1 = Http1Config.builder()
                 .addReceiveListener(new HandshakeDeadline(timers, handshake))
@@ -92,12 +124,12 @@ public final class Switchboard implements AutoCloseable {
         for (String spelling : TunnelUpgrader.SPELLINGS) {
             selector.putUpgrader(spelling, upgrader);
         }
-        HttpForwarder forwarder = new HttpForwarder(routes::get, services.gate(), registry, services.metrics());
+        HttpForwarder forwarder = new HttpForwarder(routes::get, gate, registry, metrics);
         var builder = WebServer.builder();
         config.tls().ifPresent(files -> builder.tls(TlsLoader.load(files)));
         return builder
-                .host(config.listen().host())
-                .port(config.listen().port())
+                .host(behindAcceptor ? InetAddress.getLoopbackAddress().getHostAddress() : config.listen().host())
+                .port(behindAcceptor ? 0 : config.listen().port())
                 .shutdownHook(false)
                 .shutdownGracePeriod(Duration.ofSeconds(5))
                 .addConnectionSelector(selector.build())
@@ -137,7 +169,7 @@ public final class Switchboard implements AutoCloseable {
 
     /** The bound port of the main listener (useful when the config asked for port 0). */
     public int port() {
-        return server.port();
+        return acceptor != null ? acceptor.port() : server.port();
     }
 
     /** The bound port of the admin listener. */
@@ -162,6 +194,9 @@ public final class Switchboard implements AutoCloseable {
 
     @Override
     public void close() {
+        if (acceptor != null) {
+            acceptor.close();
+        }
         server.stop();
         admin.close();
         timers.shutdownNow();

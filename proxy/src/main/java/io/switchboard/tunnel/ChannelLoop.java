@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -16,11 +17,12 @@ import java.util.logging.Logger;
 /**
  * An event loop for plain-TCP WebSockets: one platform thread and one {@link Selector} per core
  * serve the sockets of many tunnels, reading each ready socket into the loop's one read buffer and
- * handing the bytes to that tunnel's relay on the loop thread. Helidon parses the client's
- * upgrade request; when both legs are plain TCP the client socket then comes here, the dial to the
- * backend runs here ({@link LoopDialer}) and the established tunnel's two sockets stay, so an idle
- * tunnel holds no thread and no read buffer of its own, and a busy one costs no thread wake-up per read (see
- * {@link TunnelConnection}). Writes never block the loop: what a socket cannot take at once waits
+ * handing the bytes to that tunnel's relay on the loop thread. On a plain-TCP listener the
+ * {@link Acceptor} accepts here and reads each request head here; an upgrade that Helidon parsed
+ * (a TLS listener, or a keep-alive connection spliced to Helidon) comes here once both legs are
+ * plain TCP. The dial to the backend runs here ({@link LoopDialer}) and the established tunnel's
+ * two sockets stay, so an idle tunnel holds no thread and no read buffer of its own, and a busy
+ * one costs no thread wake-up per read (see {@link TunnelConnection}). Writes never block the loop: what a socket cannot take at once waits
  * in its {@link ChannelWriter}, and the tunnel stops reading the other side until it drains.
  */
 final class ChannelLoop implements Runnable {
@@ -43,6 +45,10 @@ final class ChannelLoop implements Runnable {
 
         /** A connect started without blocking has finished, or failed ({@code finishConnect} says which). */
         default void connectable() {
+        }
+
+        /** A listening socket has connections to accept. */
+        default void acceptable() {
         }
     }
 
@@ -108,7 +114,7 @@ final class ChannelLoop implements Runnable {
      *
      * @param ops the first interest set (usually {@link SelectionKey#OP_READ})
      */
-    SelectionKey register(SocketChannel channel, int ops, Endpoint endpoint) throws ClosedChannelException {
+    SelectionKey register(SelectableChannel channel, int ops, Endpoint endpoint) throws ClosedChannelException {
         return channel.register(selector, ops, endpoint);
     }
 
@@ -159,6 +165,10 @@ final class ChannelLoop implements Runnable {
     private void ready(SelectionKey key) {
         Endpoint endpoint = (Endpoint) key.attachment();
         try {
+            if (key.isValid() && key.isAcceptable()) {
+                endpoint.acceptable();
+                return;
+            }
             if (key.isValid() && key.isConnectable()) {
                 endpoint.connectable();
             }

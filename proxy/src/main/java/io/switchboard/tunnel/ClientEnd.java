@@ -2,6 +2,7 @@ package io.switchboard.tunnel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -137,6 +138,69 @@ sealed interface ClientEnd {
         @Override
         public ConnectionContext ctx() {
             return null;
+        }
+    }
+    /**
+     * A client socket the proxy's own {@link Acceptor} took, non-blocking and registered with
+     * {@code loop}, with the bytes the client sent after its request. Everything about it runs on
+     * that loop; Helidon never saw it.
+     */
+    record Accepted(SocketChannel channel, byte[] pipelined, ChannelLoop loop) implements ClientEnd {
+        /** Written by the loop as the socket takes it, then closed; cut at the limit like the others. */
+        @Override
+        public ServerConnection answer(AnswerLimit limit, byte[]... parts) {
+            new LoopAnswer(this, limit.cut(channel), parts).writable();
+            return null;
+        }
+
+        @Override
+        public ServerConnection open(TunnelConnection tunnel, byte[] head) {
+            tunnel.startDetached(pipelined, head);
+            return null;
+        }
+
+        @Override
+        public ConnectionContext ctx() {
+            return null;
+        }
+    }
+
+    /** An answer written on the loop without blocking it: what the socket does not take waits for OP_WRITE. */
+    final class LoopAnswer implements ChannelLoop.Endpoint {
+        private final Accepted end;
+        private final ScheduledFuture<?> cut;
+        private final ByteBuffer[] parts;
+
+        LoopAnswer(Accepted end, ScheduledFuture<?> cut, byte[]... parts) {
+            this.end = end;
+            this.cut = cut;
+            this.parts = new ByteBuffer[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                this.parts[i] = ByteBuffer.wrap(parts[i]);
+            }
+        }
+
+        @Override
+        public void writable() {
+            try {
+                end.channel().write(parts);
+                if (parts[parts.length - 1].hasRemaining()) {
+                    end.loop().register(end.channel(), SelectionKey.OP_WRITE, this);
+                    return;
+                }
+            } catch (IOException e) {
+                // the client is gone, or was cut; nothing to tell it
+            }
+            AnswerLimit.written(cut);
+            UpstreamDialer.closeQuietly(end.channel());
+        }
+
+        @Override
+        public void read(byte[] b, int n) {
+        }
+
+        @Override
+        public void ended() {
         }
     }
 }

@@ -98,7 +98,8 @@ record ResponseHead(byte[] raw, int status, byte[] leftover) {
         }
     }
 
-    private static int indexOfBlankLine(byte[] b, int from, int to) {
+    /** Where the head in {@code b[from, to)} ends (past its CRLFCRLF), or -1. */
+    static int indexOfBlankLine(byte[] b, int from, int to) {
         for (int i = from; i + 3 < to; i++) {
             if (b[i] == '\r' && b[i + 1] == '\n' && b[i + 2] == '\r' && b[i + 3] == '\n') {
                 return i + 4;

@@ -67,6 +67,14 @@ public final class TcpKeepAlive {
         return java.util.Collections.unmodifiableMap(options);
     }
 
+    /** Applies {@link #onAccepted()} to a client socket the proxy's own acceptor took. */
+    @SuppressWarnings("unchecked")
+    static void applyAccepted(java.nio.channels.SocketChannel channel) throws IOException {
+        for (Map.Entry<SocketOption<?>, Object> e : onAccepted().entrySet()) {
+            channel.setOption((SocketOption<Object>) e.getKey(), e.getValue());
+        }
+    }
+
     /** Applies all the options to a backend socket (before connecting). */
     @SuppressWarnings("unchecked")
     public static void apply(Socket socket) throws IOException {

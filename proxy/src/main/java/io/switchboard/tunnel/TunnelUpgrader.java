@@ -64,33 +64,51 @@ public final class TunnelUpgrader implements Http1Upgrader {
 
     @Override
     public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
-        RequestInfo request = requestInfo(ctx, prologue, headers);
-        Handshake.Refusal refusal = Handshake.validate(new Handshake.Request(
-                prologue.method().text(), prologue.protocolVersion(), request.host(),
+        return upgrade(new HelidonClient(ctx), requestInfo(ctx, prologue, headers), prologue.method().text(),
+                prologue.protocolVersion(), headers);
+    }
+
+    /**
+     * An upgrade the {@link Acceptor} read on the event loop, whose client socket is already the
+     * loop's. Returns false, having done nothing, when the route's backends need a blocking dial
+     * (TLS to the backend): the caller then hands the connection to Helidon as it came.
+     */
+    boolean upgradeOnLoop(ClientEnd.Accepted end, RequestInfo request, RequestHead head) {
+        RouteTarget target = services.routes().get().match(request);
+        if (target != null && !target.config().tls().isEmpty()) {
+            return false;
+        }
+        upgrade(new LoopClient(end), request, head.method(), RequestHead.VERSION, head.headers());
+        return true;
+    }
+
+    private ServerConnection upgrade(Client client, RequestInfo request, String method, String version,
+                                     WritableHeaders<?> headers) {
+        Handshake.Refusal refusal = Handshake.validate(new Handshake.Request(method, version, request.host(),
                 headers.first(HeaderNames.CONNECTION).orElse(null),
                 headers.first(SEC_WEBSOCKET_KEY).orElse(null),
                 headers.first(SEC_WEBSOCKET_VERSION).orElse(null)));
         if (refusal != null) {
             String extra = refusal.status() == 426 ? "Sec-WebSocket-Version: 13\r\n" : "";
-            return refuse(ctx, request, refusal.status(), "bad_handshake", refusal.reason(), extra);
+            return refuse(client.end(), request, refusal.status(), "bad_handshake", refusal.reason(), extra);
         }
         if (services.gate().refusing()) {
-            return refuse(ctx, request, 503, "draining", "draining: this instance is shutting down, retry",
+            return refuse(client.end(), request, 503, "draining", "draining: this instance is shutting down, retry",
                     "Retry-After: 1\r\n");
         }
         Routes table = services.routes().get();
         RouteTarget target = table.match(request);
         if (target == null) {
-            return refuse(ctx, request, 404, "no_route", "no route for " + request.host() + request.path(), "");
+            return refuse(client.end(), request, 404, "no_route", "no route for " + request.host() + request.path(), "");
         }
         String origin = headers.first(HeaderNames.ORIGIN).orElse(null);
         if (!target.route().allowsOrigin(origin)) {
-            return refuse(ctx, request, 403, "origin", "origin '" + origin + "' is not allowed on this route", "");
+            return refuse(client.end(), request, 403, "origin", "origin '" + origin + "' is not allowed on this route", "");
         }
         Admission.Refusal[] over = new Admission.Refusal[1];
         Admission.Ticket ticket = admission.admit(request.clientIp(), table.config().limits(), over);
         if (ticket == null) {
-            return refuse(ctx, request, over[0].status(), over[0].word(), over[0].reason(), "Retry-After: 1\r\n");
+            return refuse(client.end(), request, over[0].status(), over[0].word(), over[0].reason(), "Retry-After: 1\r\n");
         }
         String key = target.stickyKey(request);
         boolean terminate = target.route().mode() == Mode.TERMINATE;
@@ -100,21 +118,21 @@ public final class TunnelUpgrader implements Http1Upgrader {
                 AccessLog.line("ws").add("client", request.clientIp()).add("path", request.path())
                         .add("route", target.route().path()).add("pool", target.pool().name())
                         .add("key", AccessLog.hashKey(key)));
-        return dial(ctx, dial, UpstreamRequest.head(request, headers, ctx.isSecure(), handshake),
+        return dial(client, dial, UpstreamRequest.head(request, headers, client.secure(), handshake),
                 new DialPlan(target, key, timeouts));
     }
 
     /**
-     * Dials on an event loop when both legs are plain TCP (Helidon's thread returns at once), else
-     * on this thread; either way {@link #complete} answers the client.
+     * Dials on an event loop when both legs are plain TCP (Helidon's thread, if any, returns at
+     * once), else on this thread; either way {@link #complete} answers the client.
      */
-    private ServerConnection dial(ConnectionContext ctx, Dial dial, byte[] head, DialPlan plan) {
+    private ServerConnection dial(Client client, Dial dial, byte[] head, DialPlan plan) {
         RouteTarget target = dial.target();
         services.registry().openingStarted(); // ended in complete(), whatever the outcome
-        ClientEnd.Detached detached = target.config().tls().isEmpty() ? ClientEnd.Detached.from(ctx) : null;
+        ClientEnd detached = target.config().tls().isEmpty() ? client.detach() : null;
         if (detached != null) {
-            // plain TCP both ways: the dial and the tunnel run on an event loop, Helidon's thread returns
-            ChannelLoop loop = ChannelLoop.next();
+            // plain TCP both ways: the dial and the tunnel run on an event loop
+            ChannelLoop loop = client.loop();
             LoopDialer.start(loop, services.timers(), plan, head, outcome -> {
                 try {
                     complete(dial, outcome, detached, loop);
@@ -133,7 +151,61 @@ public final class TunnelUpgrader implements Http1Upgrader {
             services.registry().openingEnded();
             throw e;
         }
-        return complete(dial, outcome, new ClientEnd.Attached(ctx), null);
+        return complete(dial, outcome, client.end(), null);
+    }
+
+    /** Where the upgrade came from: Helidon's connection, or the acceptor's socket on the loop. */
+    private interface Client {
+        /** Where refusals and a blocking dial's answer go. */
+        ClientEnd end();
+
+        /** The client's socket for a dial on the loop, or null when it cannot be had (then the dial blocks). */
+        ClientEnd detach();
+
+        /** The loop to dial on. */
+        ChannelLoop loop();
+
+        /** Whether the client connection has TLS. */
+        boolean secure();
+    }
+
+    private record HelidonClient(ConnectionContext ctx) implements Client {
+        @Override
+        public ClientEnd end() {
+            return new ClientEnd.Attached(ctx);
+        }
+
+        @Override
+        public ClientEnd detach() {
+            return ClientEnd.Detached.from(ctx);
+        }
+
+        @Override
+        public ChannelLoop loop() {
+            return ChannelLoop.next();
+        }
+
+        @Override
+        public boolean secure() {
+            return ctx.isSecure();
+        }
+    }
+
+    private record LoopClient(ClientEnd.Accepted end) implements Client {
+        @Override
+        public ClientEnd detach() {
+            return end;
+        }
+
+        @Override
+        public ChannelLoop loop() {
+            return end.loop();
+        }
+
+        @Override
+        public boolean secure() {
+            return false;
+        }
     }
 
     /** What an upgrade needs once its dial has an outcome. */
@@ -205,11 +277,6 @@ public final class TunnelUpgrader implements Http1Upgrader {
         prefix.add("backend", a.backend().id()).add("status", a.head().status()).add("refused", "by the backend").write();
         services.metrics().upgrade(a.head().status(), "backend_refused");
         return end.answer(answerLimit(), a.head().raw(), a.body());
-    }
-
-    private ServerConnection refuse(ConnectionContext ctx, RequestInfo request, int status, String word, String reason,
-                                    String extra) {
-        return refuse(new ClientEnd.Attached(ctx), request, status, word, reason, extra);
     }
 
     private ServerConnection refuse(ClientEnd end, RequestInfo request, int status, String word, String reason,

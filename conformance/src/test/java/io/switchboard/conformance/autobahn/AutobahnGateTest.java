@@ -6,8 +6,11 @@ import io.switchboard.conformance.ProxyProcess;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
  * {@code behavior} both ways, and no case may be FAILED through the proxy. A few cases race
  * inside the reference server itself (see {@link #isRaceProne}); when one of those differs
  * between two passing outcomes, the pair is re-run up to {@value #RERUNS} times and the
- * difference counts only if it reproduces every time. Any other difference counts at once. The report of both
+ * difference counts only if the proxy never gives an outcome the server gives directly (see
+ * {@link #reproduces}). Any other difference counts at once. The report of both
  * agents, side by side, is written to {@code target/autobahn-report/}.
  *
  * <p>A second gate covers permessage-deflate (sections 12 and 13) on a budget: the four smallest
@@ -32,7 +36,7 @@ class AutobahnGateTest {
     static final List<String> GATE_SECTIONS = List.of("1.*", "2.*", "3.*", "4.*", "5.*", "6.*", "7.*", "10.*");
     static final String DIRECT = "python-websockets-direct";
     static final String PROXY = "switchboard-tunnel";
-    static final int RERUNS = 5;
+    static final int RERUNS = 10;
     /** 12.x.1-4 and 13.x.1-4: 1000 round trips of 16, 64, 256 and 1024 bytes (or characters). */
     static final List<String> DEFLATE_SUBSET = List.of("12.*.1", "12.*.2", "12.*.3", "12.*.4",
             "13.*.1", "13.*.2", "13.*.3", "13.*.4");
@@ -145,14 +149,19 @@ class AutobahnGateTest {
 
     /**
      * Re-runs the case directly and through the proxy, in pairs, up to {@value #RERUNS} times; the
-     * difference reproduces only when no pair agrees. A tunnel that changes the outcome
-     * systematically is caught; a one-off race is not reported as a tunnel difference.
+     * difference reproduces only when no outcome the proxy gave is one the reference server gave
+     * in any run. A tunnel that changes the outcome systematically is caught; a race inside the
+     * reference server (case 3.4 comes out either way directly, about half the time each) is not
+     * reported as a tunnel difference. Comparing run by run instead failed about one gate in a
+     * hundred on such a case: six pairs in a row disagreed by chance.
      */
     private static boolean reproduces(CaseSpec spec, URI direct, URI proxied) {
+        Set<String> directly = new HashSet<>();
+        Set<String> throughProxy = new HashSet<>();
         for (int i = 0; i < RERUNS; i++) {
-            String d = Verdicts.judge(spec, Fuzzer.run(direct, spec)).behavior();
-            String p = Verdicts.judge(spec, Fuzzer.run(proxied, spec)).behavior();
-            if (d.equals(p)) {
+            directly.add(Verdicts.judge(spec, Fuzzer.run(direct, spec)).behavior());
+            throughProxy.add(Verdicts.judge(spec, Fuzzer.run(proxied, spec)).behavior());
+            if (!Collections.disjoint(directly, throughProxy)) {
                 return false;
             }
         }

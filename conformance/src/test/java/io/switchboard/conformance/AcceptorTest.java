@@ -1,0 +1,219 @@
+package io.switchboard.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The proxy's own listener (plain TCP): WebSocket upgrades are read and dialled on the event loop,
+ * everything else is spliced to Helidon. Each connection here comes from 127.0.0.2, so a test
+ * fails if either path reports the loop's own loopback address instead of the client's.
+ */
+@Timeout(60)
+class AcceptorTest {
+    private static final String CLIENT = "127.0.0.2";
+    private static HttpTestBackend http;
+    private static StubBackend ws;
+    private static ProxyProcess proxy;
+
+    @BeforeAll
+    static void start() {
+        http = HttpTestBackend.start();
+        ws = StubBackend.recorder();
+        proxy = ProxyProcess.run("""
+                listen: 127.0.0.1:0
+                pools:
+                  web:
+                    backends: [%s]
+                  ws:
+                    backends: [%s]
+                routes:
+                  - path: /ws
+                    pool: ws
+                  - path: /
+                    pool: web
+                """.formatted(http.address(), ws.address()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (ws != null) {
+            ws.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+    }
+
+    @Test
+    void anUpgradeIsDialledWithTheClientsAddressAndItsFramesAreRelayed() throws Exception {
+        try (Socket s = fromClient()) {
+            String key = RawWsClient.newKey();
+            write(s, RawWsClient.request(proxy.port(), "/ws/a?x=1", key, Map.of("X-Trace", "t1")));
+            String head = readHead(s.getInputStream());
+            assertThat(head).startsWith("HTTP/1.1 101").contains(RawWsClient.acceptFor(key));
+            byte[] frame = RawWsClient.frame(true, RawWsClient.TEXT, "hello".getBytes(StandardCharsets.UTF_8), true);
+            s.getOutputStream().write(frame);
+            String request = awaitRequest("X-Trace: t1");
+            assertThat(request).startsWith("GET /ws/a?x=1 HTTP/1.1")
+                    .containsIgnoringCase("X-Forwarded-For: " + CLIENT);
+            awaitRecorded(frame.length);
+        }
+    }
+
+    @Test
+    void plainHttpGoesToHelidonWithTheClientsAddress() throws Exception {
+        try (Socket s = fromClient()) {
+            write(s, "GET /headers HTTP/1.1\r\nHost: example.test\r\n\r\n");
+            assertThat(readResponse(s)).startsWith("HTTP/1.1 200").contains("x-forwarded-for: " + CLIENT)
+                    .contains("x-forwarded-host: example.test");
+        }
+        proxy.awaitLine(l -> l.contains("http client=" + CLIENT) && l.contains("path=/headers"), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aRequestThenAnUpgradeOnOneConnectionBothWork() throws Exception {
+        try (Socket s = fromClient()) {
+            write(s, "GET /headers HTTP/1.1\r\nHost: example.test\r\n\r\n");
+            assertThat(readResponse(s)).startsWith("HTTP/1.1 200").contains("x-forwarded-for: " + CLIENT);
+            // the connection is Helidon's now (spliced): the upgrade takes Helidon's path
+            String key = RawWsClient.newKey();
+            write(s, RawWsClient.request(proxy.port(), "/ws/later", key, Map.of("X-Trace", "t3")));
+            assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 101").contains(RawWsClient.acceptFor(key));
+            assertThat(awaitRequest("X-Trace: t3")).containsIgnoringCase("X-Forwarded-For: " + CLIENT);
+        }
+    }
+
+    @Test
+    void aPostIsHandedOverWithItsBody() throws Exception {
+        // small: /headers answers without reading the body (a large one could fail the forwarder's
+        // upload with a broken pipe); HttpForwardingTest's 100 MiB upload covers a large body
+        try (Socket s = fromClient()) {
+            String body = "x".repeat(2_000);
+            write(s, "POST /headers HTTP/1.1\r\nHost: example.test\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                    + body);
+            assertThat(readResponse(s)).startsWith("HTTP/1.1 200").contains("x-forwarded-for: " + CLIENT);
+        }
+    }
+
+    @Test
+    void aMalformedRequestGetsHelidonsAnswer() throws Exception {
+        try (Socket s = fromClient()) {
+            // a request line without a version: not a WebSocket upgrade, so Helidon judges it
+            write(s, "GET /ws\r\nHost: example.test\r\n\r\n");
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(response).startsWith("HTTP/1.1 400");
+        }
+    }
+
+    @Test
+    void withAcceptHelidonHelidonTakesEveryConnectionAndTheSameRequestsWork() throws Exception {
+        try (ProxyProcess helidon = ProxyProcess.run("""
+                listen: 127.0.0.1:0
+                accept: helidon
+                pools:
+                  web:
+                    backends: [%s]
+                  ws:
+                    backends: [%s]
+                routes:
+                  - path: /ws
+                    pool: ws
+                  - path: /
+                    pool: web
+                """.formatted(http.address(), ws.address()));
+             Socket s = fromClient(helidon.port())) {
+            write(s, "GET /headers HTTP/1.1\r\nHost: example.test\r\n\r\n");
+            assertThat(readResponse(s)).startsWith("HTTP/1.1 200").contains("x-forwarded-for: " + CLIENT);
+            String key = RawWsClient.newKey();
+            write(s, RawWsClient.request(helidon.port(), "/ws/h", key, Map.of("X-Trace", "t6")));
+            assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 101").contains(RawWsClient.acceptFor(key));
+            assertThat(awaitRequest("X-Trace: t6")).containsIgnoringCase("X-Forwarded-For: " + CLIENT);
+        }
+    }
+
+    private static Socket fromClient() throws IOException {
+        return fromClient(proxy.port());
+    }
+
+    private static Socket fromClient(int port) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(CLIENT, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        s.setSoTimeout(20_000);
+        return s;
+    }
+
+    private static void write(Socket s, String text) throws IOException {
+        s.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+    }
+
+    /** Reads a response head byte by byte, so nothing after it is consumed. */
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                return head.toString(StandardCharsets.ISO_8859_1);
+            }
+            head.write(b);
+            byte[] h = head.toByteArray();
+            int n = h.length;
+            if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
+                return head.toString(StandardCharsets.ISO_8859_1);
+            }
+        }
+    }
+
+    /** A response head and its Content-Length body, leaving the connection open. */
+    private static String readResponse(Socket s) throws IOException {
+        String head = readHead(s.getInputStream());
+        int length = Integer.parseInt(header(head, "content-length"));
+        return head + new String(s.getInputStream().readNBytes(length), StandardCharsets.ISO_8859_1);
+    }
+
+    private static String header(String head, String name) {
+        for (String line : head.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return "";
+    }
+
+    private static String awaitRequest(String marker) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            for (String r : ws.requests()) {
+                if (r.contains(marker)) {
+                    return r;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the backend never got the request with " + marker + ": " + ws.requests());
+    }
+
+    private static void awaitRecorded(int atLeast) throws InterruptedException {
+        for (int i = 0; i < 200 && ws.recorded().length < atLeast; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(ws.recorded().length).isGreaterThanOrEqualTo(atLeast);
+    }
+}

@@ -1,0 +1,274 @@
+package io.switchboard.tunnel;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.switchboard.route.RequestInfo;
+
+/**
+ * The main listener of a plain-TCP proxy: accepts on an event loop and reads each connection's
+ * request head there. A WebSocket upgrade ({@link RequestHead}) is validated, routed and dialled
+ * on that same loop, so a handshake costs no thread hand-off at all; anything else (plain HTTP,
+ * SSE, a malformed or oversize head, an upgrade to a TLS backend) is spliced, bytes unchanged, to
+ * Helidon's listener on a loopback port ({@link Splice}), and Helidon answers it as if it had
+ * accepted it. Why: with Helidon accepting, every
+ * handshake paid its acceptor thread, a virtual thread and the hand-off of the socket to the loop,
+ * about a fifth of the proxy's CPU per handshake (README, "Architecture").
+ *
+ * <p>A connection must send its whole head within {@code timeouts.handshake} (counted from the
+ * accept), or it is closed, as Helidon closes a silent or slow one. A head larger than
+ * {@code limits.max-header-size} goes to Helidon, which refuses it as before.
+ */
+public final class Acceptor implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Acceptor.class.getName());
+    /** At most this many accepts per readiness event, so other sockets on the loop get their turn. */
+    private static final int ACCEPTS_PER_EVENT = 64;
+    /**
+     * How long the listener rests after a failed accept (out of file descriptors): the pending
+     * connection stays ready, so accepting again at once would spin the loop on the same error.
+     */
+    private static final long ACCEPT_BACKOFF_MILLIS = 100;
+
+    private final ServerSocketChannel server;
+    private final TunnelUpgrader upgrader;
+    private final ScheduledExecutorService timers;
+    private final long handshakeMillis;
+    private final int maxHead;
+    private final InetSocketAddress helidon;
+    private final ChannelLoop loop;
+    private SelectionKey key; // loop thread only
+
+    private Acceptor(ServerSocketChannel server, TunnelUpgrader upgrader, ScheduledExecutorService timers,
+                     Duration handshake, int maxHead, InetSocketAddress helidon) {
+        this.server = server;
+        this.upgrader = upgrader;
+        this.timers = timers;
+        this.handshakeMillis = handshake.toMillis();
+        this.maxHead = maxHead;
+        this.helidon = helidon;
+        this.loop = ChannelLoop.next();
+    }
+
+    /**
+     * Binds {@code address} and starts accepting.
+     *
+     * @param handshake the whole head must arrive within this (zero: no limit)
+     * @param maxHead   the largest head read here; a larger one is Helidon's to refuse
+     * @param helidon   Helidon's loopback listener
+     * @throws IOException when the address cannot be bound
+     */
+    @SuppressWarnings("unchecked")
+    public static Acceptor open(InetSocketAddress address, TunnelUpgrader upgrader, ScheduledExecutorService timers,
+                                Duration handshake, int maxHead, InetSocketAddress helidon) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            for (Map.Entry<SocketOption<?>, Object> e : TcpKeepAlive.onListener().entrySet()) {
+                server.setOption((SocketOption<Object>) e.getKey(), e.getValue());
+            }
+            server.bind(address, 1024);
+            server.configureBlocking(false);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        Acceptor acceptor = new Acceptor(server, upgrader, timers, handshake, maxHead, helidon);
+        acceptor.loop.execute(acceptor::register);
+        return acceptor;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.socket().getLocalPort();
+    }
+
+    /** Stops accepting (connections already taken go on). */
+    @Override
+    public void close() {
+        UpstreamDialer.closeQuietly(server);
+        loop.wakeup(); // the loop releases the listening socket in its next select
+    }
+
+    private void register() {
+        try {
+            key = loop.register(server, SelectionKey.OP_ACCEPT, new ChannelLoop.Endpoint() {
+                @Override
+                public void acceptable() {
+                    acceptSome();
+                }
+
+                @Override
+                public void read(byte[] b, int n) {
+                }
+
+                @Override
+                public void ended() {
+                }
+
+                @Override
+                public void writable() {
+                }
+            });
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "the listener closed before it started: " + e);
+        }
+    }
+
+    private void acceptSome() {
+        for (int i = 0; i < ACCEPTS_PER_EVENT; i++) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException e) {
+                rest(e);
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            try {
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                TcpKeepAlive.applyAccepted(channel);
+            } catch (IOException e) {
+                UpstreamDialer.closeQuietly(channel);
+                continue;
+            }
+            ChannelLoop to = ChannelLoop.next();
+            RequestReader reader = new RequestReader(channel, to);
+            if (to == loop) {
+                reader.start();
+            } else {
+                to.execute(reader::start);
+            }
+        }
+    }
+
+    /** Out of files (or the listener closed): stop accepting for a moment instead of spinning on the error. */
+    private void rest(IOException e) {
+        if (!server.isOpen()) {
+            return;
+        }
+        LOG.log(Level.WARNING, "accept failed, pausing " + ACCEPT_BACKOFF_MILLIS + " ms: " + e);
+        key.interestOps(0);
+        timers.schedule(() -> loop.execute(() -> {
+            if (key.isValid()) {
+                key.interestOps(SelectionKey.OP_ACCEPT);
+            }
+        }), ACCEPT_BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** One accepted connection until its head is read: then an upgrade on the loop, or a splice to Helidon. */
+    private final class RequestReader implements ChannelLoop.Endpoint {
+        private final SocketChannel channel;
+        private final ChannelLoop on;
+        private ScheduledFuture<?> deadline;
+        private SelectionKey key;
+        private byte[] head;
+        private int length;
+
+        RequestReader(SocketChannel channel, ChannelLoop on) {
+            this.channel = channel;
+            this.on = on;
+        }
+
+        void start() {
+            try {
+                key = on.register(channel, SelectionKey.OP_READ, this);
+            } catch (IOException e) {
+                UpstreamDialer.closeQuietly(channel);
+                return;
+            }
+            if (handshakeMillis > 0) {
+                deadline = timers.schedule(() -> on.execute(this::expire), handshakeMillis, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        @Override
+        public void read(byte[] b, int n) {
+            if (length == 0 && !RequestHead.mayBeUpgrade(b, n)) {
+                handOver(b, n); // not a GET: Helidon's from the first byte
+                return;
+            }
+            if (head == null) {
+                head = new byte[Math.max(1024, n)];
+            } else if (length + n > head.length) {
+                head = Arrays.copyOf(head, Math.max(head.length * 2, length + n));
+            }
+            System.arraycopy(b, 0, head, length, n);
+            int scanFrom = Math.max(0, length - 3);
+            length += n;
+            int end = ResponseHead.indexOfBlankLine(head, scanFrom, length);
+            if (end > 0) {
+                headRead(end);
+            } else if (length > maxHead) {
+                handOver(head, length);
+            }
+        }
+
+        private void headRead(int end) {
+            stopTimer();
+            key.interestOps(0); // the upgrade's tunnel, or the splice, reads it next
+            RequestHead parsed = RequestHead.parse(head, end);
+            if (parsed != null) {
+                String ip = ((InetSocketAddress) channel.socket().getRemoteSocketAddress()).getAddress().getHostAddress();
+                RequestInfo request = new RequestInfo(ip, parsed.host(), parsed.path(), parsed.query(), parsed.headers());
+                ClientEnd.Accepted accepted = new ClientEnd.Accepted(channel, Arrays.copyOfRange(head, end, length), on);
+                try {
+                    if (upgrader.upgradeOnLoop(accepted, request, parsed)) {
+                        return;
+                    }
+                } catch (RuntimeException e) {
+                    // a bug must not leave the client hanging: it loses its connection, the loop goes on
+                    LOG.log(Level.WARNING, "upgrade of " + parsed.path() + " failed: " + e, e);
+                    UpstreamDialer.closeQuietly(channel);
+                    return;
+                }
+            }
+            handOver(head, length);
+        }
+
+        private void handOver(byte[] b, int n) {
+            stopTimer();
+            Splice.start(on, channel, helidon, Arrays.copyOf(b, n));
+        }
+
+        @Override
+        public void ended() {
+            stopTimer();
+            UpstreamDialer.closeQuietly(channel);
+        }
+
+        @Override
+        public void writable() {
+        }
+
+        private void expire() {
+            if (deadline != null) {
+                deadline = null;
+                UpstreamDialer.closeQuietly(channel); // as Helidon closes a silent or slow client: no answer
+            }
+        }
+
+        private void stopTimer() {
+            if (deadline != null) {
+                deadline.cancel(false);
+                deadline = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.switchboard.tunnel;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+
+import io.switchboard.route.SplicedPeers;
+
+/**
+ * A client connection the {@link Acceptor} does not handle itself, relayed byte for byte to
+ * Helidon's loopback listener on the loop: the bytes already read, then both directions as they
+ * come. The loopback socket's address is noted in {@link SplicedPeers} while it lasts, so
+ * Helidon's requests, the access log and {@code X-Forwarded-For} name the client, not the loop.
+ * Backpressure: a side whose bytes the other cannot take yet is not read until they are written.
+ * When Helidon ends its side (it closes after a response, an error or at stop) the client is
+ * closed once everything Helidon sent is written; a client that ends its side has that end passed
+ * on and still gets Helidon's answer.
+ */
+final class Splice {
+    private final Side client;
+    private final Side helidon;
+    private InetSocketAddress noted;
+
+    private Splice(SocketChannel clientChannel, SocketChannel helidonChannel) {
+        client = new Side(clientChannel);
+        helidon = new Side(helidonChannel);
+        client.other = helidon;
+        helidon.other = client;
+    }
+
+    /**
+     * Starts relaying {@code client} (already registered with {@code loop}) to Helidon, after
+     * {@code first}, the bytes read from it so far. Loop thread only.
+     */
+    static void start(ChannelLoop loop, SocketChannel client, InetSocketAddress helidonAddress, byte[] first) {
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(helidonAddress.getAddress() instanceof Inet4Address
+                    ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+        } catch (IOException e) {
+            UpstreamDialer.closeQuietly(client); // out of files: the client is refused by a close
+            return;
+        }
+        Splice splice = new Splice(client, channel);
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            splice.helidon.queue(ByteBuffer.wrap(first));
+            boolean connected = channel.connect(helidonAddress);
+            if (connected) {
+                splice.note();
+            }
+            splice.client.key = loop.register(client, 0, splice.client);
+            splice.helidon.key = loop.register(channel, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT,
+                    splice.helidon);
+        } catch (IOException | RuntimeException e) {
+            splice.closeBoth();
+        }
+    }
+
+    /** Notes the client behind the connected loopback socket, before any byte goes to Helidon. */
+    private void note() throws IOException {
+        noted = (InetSocketAddress) helidon.channel.getLocalAddress();
+        SplicedPeers.noted(noted, ((InetSocketAddress) client.channel.getRemoteAddress()).getAddress().getHostAddress());
+    }
+
+    private void closeBoth() {
+        UpstreamDialer.closeQuietly(client.channel);
+        UpstreamDialer.closeQuietly(helidon.channel);
+        if (noted != null) {
+            SplicedPeers.forgotten(noted);
+            noted = null;
+        }
+    }
+
+    /** One socket of the splice; {@link #waiting} holds what was read from the other and not yet written here. */
+    private final class Side implements ChannelLoop.Endpoint {
+        private final SocketChannel channel;
+        private final ArrayDeque<ByteBuffer> waiting = new ArrayDeque<>();
+        private Side other;
+        private SelectionKey key;
+        private boolean inputEnded;
+
+        Side(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        void queue(ByteBuffer bytes) {
+            waiting.add(bytes);
+        }
+
+        @Override
+        public void connectable() {
+            try {
+                if (!channel.finishConnect()) {
+                    return;
+                }
+                note();
+                key.interestOps(SelectionKey.OP_WRITE);
+                writable();
+            } catch (IOException e) {
+                closeBoth(); // Helidon's listener is gone (the proxy is stopping)
+            }
+        }
+
+        @Override
+        public void read(byte[] b, int n) {
+            try {
+                ByteBuffer bytes = ByteBuffer.wrap(b, 0, n);
+                if (other.waiting.isEmpty()) {
+                    other.channel.write(bytes);
+                }
+                if (bytes.hasRemaining()) {
+                    ByteBuffer copy = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
+                    other.waiting.add(copy);
+                    other.key.interestOpsOr(SelectionKey.OP_WRITE);
+                    key.interestOpsAnd(~SelectionKey.OP_READ); // until the other side takes it
+                }
+            } catch (IOException e) {
+                closeBoth();
+            }
+        }
+
+        @Override
+        public void writable() {
+            try {
+                while (!waiting.isEmpty()) {
+                    ByteBuffer head = waiting.peek();
+                    channel.write(head);
+                    if (head.hasRemaining()) {
+                        return;
+                    }
+                    waiting.poll();
+                }
+                key.interestOpsAnd(~SelectionKey.OP_WRITE);
+                if (other.inputEnded) {
+                    passEnd();
+                } else {
+                    other.key.interestOpsOr(SelectionKey.OP_READ);
+                    if ((key.interestOps() & SelectionKey.OP_READ) == 0 && !inputEnded) {
+                        key.interestOpsOr(SelectionKey.OP_READ); // the first flush to Helidon: start both ways
+                    }
+                }
+            } catch (IOException e) {
+                closeBoth();
+            }
+        }
+
+        @Override
+        public void ended() {
+            inputEnded = true;
+            if (other.waiting.isEmpty()) {
+                other.passEnd();
+            }
+        }
+
+        /** The other side's input is over and everything it sent is written here. */
+        private void passEnd() {
+            if (other == helidon || inputEnded) {
+                closeBoth(); // Helidon is done with the connection, or both are
+                return;
+            }
+            try {
+                channel.shutdownOutput(); // the client ended: Helidon still answers what it has
+            } catch (IOException e) {
+                closeBoth();
+            }
+        }
+    }
+}
