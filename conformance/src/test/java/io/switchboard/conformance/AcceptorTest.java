@@ -32,9 +32,14 @@ class AcceptorTest {
     static void start() {
         http = HttpTestBackend.start();
         ws = StubBackend.recorder();
-        proxy = ProxyProcess.run("""
+        proxy = ProxyProcess.run(config(""));
+    }
+
+    /** Both backends, /ws to the recorder and the rest to the HTTP backend, plus {@code extra} lines. */
+    private static String config(String extra) {
+        return """
                 listen: 127.0.0.1:0
-                pools:
+                %spools:
                   web:
                     backends: [%s]
                   ws:
@@ -44,7 +49,7 @@ class AcceptorTest {
                     pool: ws
                   - path: /
                     pool: web
-                """.formatted(http.address(), ws.address()));
+                """.formatted(extra, http.address(), ws.address());
     }
 
     @AfterAll
@@ -123,20 +128,7 @@ class AcceptorTest {
 
     @Test
     void withAcceptHelidonHelidonTakesEveryConnectionAndTheSameRequestsWork() throws Exception {
-        try (ProxyProcess helidon = ProxyProcess.run("""
-                listen: 127.0.0.1:0
-                accept: helidon
-                pools:
-                  web:
-                    backends: [%s]
-                  ws:
-                    backends: [%s]
-                routes:
-                  - path: /ws
-                    pool: ws
-                  - path: /
-                    pool: web
-                """.formatted(http.address(), ws.address()));
+        try (ProxyProcess helidon = ProxyProcess.run(config("accept: helidon\n"));
              Socket s = fromClient(helidon.port())) {
             write(s, "GET /headers HTTP/1.1\r\nHost: example.test\r\n\r\n");
             assertThat(readResponse(s)).startsWith("HTTP/1.1 200").contains("x-forwarded-for: " + CLIENT);
