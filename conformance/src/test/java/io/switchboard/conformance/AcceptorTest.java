@@ -5,16 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import io.switchboard.ws.Handshake;
 
 /**
  * The proxy's own listener (plain TCP): WebSocket upgrades are read and dialled on the event loop,
@@ -26,12 +33,14 @@ class AcceptorTest {
     private static final String CLIENT = "127.0.0.2";
     private static HttpTestBackend http;
     private static StubBackend ws;
+    private static SlowBackend slow;
     private static ProxyProcess proxy;
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
         http = HttpTestBackend.start();
         ws = StubBackend.recorder();
+        slow = new SlowBackend();
         proxy = ProxyProcess.run(config(""));
     }
 
@@ -44,21 +53,28 @@ class AcceptorTest {
                     backends: [%s]
                   ws:
                     backends: [%s]
+                  slow:
+                    backends: [%s]
                 routes:
                   - path: /ws
                     pool: ws
+                  - path: /slow
+                    pool: slow
                   - path: /
                     pool: web
-                """.formatted(extra, http.address(), ws.address());
+                """.formatted(extra, http.address(), ws.address(), slow.address());
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         if (proxy != null) {
             proxy.close();
         }
         if (ws != null) {
             ws.close();
+        }
+        if (slow != null) {
+            slow.close();
         }
         if (http != null) {
             http.close();
@@ -78,6 +94,22 @@ class AcceptorTest {
             assertThat(request).startsWith("GET /ws/a?x=1 HTTP/1.1")
                     .containsIgnoringCase("X-Forwarded-For: " + CLIENT);
             awaitRecorded(frame.length);
+        }
+    }
+
+    @Test
+    void bytesTheClientSendsWhileTheBackendIsDialledReachTheBackendAfterThe101() throws Exception {
+        // RFC 6455 §4.1 tells a client to wait for the 101, but a proxy that loses what an eager
+        // one sends (or its end of input) would corrupt the stream; the frame here arrives while
+        // the backend holds its 101 back, so the client socket is ready before the tunnel exists
+        try (Socket s = fromClient()) {
+            String key = RawWsClient.newKey();
+            write(s, RawWsClient.request(proxy.port(), "/slow", key, Map.of()));
+            byte[] frame = RawWsClient.frame(true, RawWsClient.TEXT, "early".getBytes(StandardCharsets.UTF_8), true);
+            slow.headSeen.await();
+            s.getOutputStream().write(frame);
+            assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 101").contains(RawWsClient.acceptFor(key));
+            assertThat(slow.afterHandshake(frame.length)).isEqualTo(frame);
         }
     }
 
@@ -200,6 +232,52 @@ class AcceptorTest {
             Thread.sleep(50);
         }
         throw new AssertionError("the backend never got the request with " + marker + ": " + ws.requests());
+    }
+
+    /** A backend that holds its 101 back for a moment after the request head, then records what follows. */
+    private static final class SlowBackend implements AutoCloseable {
+        final CountDownLatch headSeen = new CountDownLatch(1);
+        private final ServerSocket server;
+        private final CompletableFuture<Socket> accepted = new CompletableFuture<>();
+
+        SlowBackend() throws IOException {
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread.ofVirtual().start(this::serve);
+        }
+
+        String address() {
+            return "127.0.0.1:" + server.getLocalPort();
+        }
+
+        private void serve() {
+            try {
+                Socket s = server.accept();
+                accepted.complete(s);
+                String head = readHead(s.getInputStream());
+                headSeen.countDown();
+                Thread.sleep(300); // the client's frame is in the proxy's socket by now
+                write(s, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Accept: " + Handshake.acceptKey(header(head, "sec-websocket-key"))
+                        + "\r\n\r\n");
+            } catch (IOException | InterruptedException e) {
+                accepted.completeExceptionally(e);
+            }
+        }
+
+        /** The first {@code n} bytes the proxy relayed after the 101. */
+        byte[] afterHandshake(int n) throws Exception {
+            Socket s = accepted.get(20, TimeUnit.SECONDS);
+            s.setSoTimeout(20_000);
+            return s.getInputStream().readNBytes(n);
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            if (accepted.isDone() && !accepted.isCompletedExceptionally()) {
+                accepted.join().close();
+            }
+        }
     }
 
     private static void awaitRecorded(int atLeast) throws InterruptedException {

@@ -104,22 +104,10 @@ public final class Acceptor implements AutoCloseable {
 
     private void register() {
         try {
-            key = loop.register(server, SelectionKey.OP_ACCEPT, new ChannelLoop.Endpoint() {
+            key = loop.register(server, SelectionKey.OP_ACCEPT, new ChannelLoop.Quiet() {
                 @Override
                 public void acceptable() {
                     acceptSome();
-                }
-
-                @Override
-                public void read(byte[] b, int n) {
-                }
-
-                @Override
-                public void ended() {
-                }
-
-                @Override
-                public void writable() {
                 }
             });
         } catch (IOException e) {
@@ -222,7 +210,7 @@ public final class Acceptor implements AutoCloseable {
 
         private void headRead(int end) {
             stopTimer();
-            key.interestOps(0); // the upgrade's tunnel, or the splice, reads it next
+            ChannelLoop.park(key); // the upgrade's tunnel, or the splice, reads it next
             RequestHead parsed = RequestHead.parse(head, end);
             if (parsed != null) {
                 String ip = ((InetSocketAddress) channel.socket().getRemoteSocketAddress()).getAddress().getHostAddress();

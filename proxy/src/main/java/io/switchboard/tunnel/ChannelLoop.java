@@ -8,6 +8,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +53,30 @@ final class ChannelLoop implements Runnable {
         }
     }
 
+    /**
+     * The attachment of a socket whose next owner is still being found (a client while its backend
+     * is dialled): its read interest is left on, because dropping it and asking again costs two
+     * {@code epoll_ctl} calls per handshake, and a peer that speaks early (it should not, before
+     * the 101) only turns that interest off.
+     */
+    private static final Endpoint PARKED = new Quiet() {
+    };
+
+    /** An endpoint that neither reads nor writes: a listening socket, or a parked one. */
+    abstract static class Quiet implements Endpoint {
+        @Override
+        public void read(byte[] b, int n) {
+        }
+
+        @Override
+        public void ended() {
+        }
+
+        @Override
+        public void writable() {
+        }
+    }
+
     private final Selector selector;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final byte[] buffer = new byte[READ_BUFFER];
@@ -60,6 +85,9 @@ final class ChannelLoop implements Runnable {
     private final ByteBuffer[] batches = {ByteBuffer.allocate(READ_BUFFER + 1024), ByteBuffer.allocate(4096)};
     private final Thread thread;
     private final java.util.function.Consumer<SelectionKey> onReady = this::ready; // one instance, not one per pass
+    /** Sockets this loop closes once the selector has let go of them (see {@link #close}); loop thread only. */
+    private ArrayList<SocketChannel> closing = new ArrayList<>();
+    private ArrayList<SocketChannel> closingNext = new ArrayList<>();
 
     private ChannelLoop(int index) {
         try {
@@ -118,6 +146,32 @@ final class ChannelLoop implements Runnable {
         return channel.register(selector, ops, endpoint);
     }
 
+    /**
+     * Keeps {@code key} registered, reading nothing, until its next owner attaches itself with
+     * {@link #register}; loop thread only.
+     */
+    static void park(SelectionKey key) {
+        key.attach(PARKED);
+    }
+
+    /**
+     * Closes a socket this loop serves. On the loop thread its key is cancelled now and the socket
+     * closed right after the next select has removed it from the selector: the JDK cannot close a
+     * socket that a selector still holds, so it would instead ask for its linger setting and shut
+     * its output down, then close it at that select, two system calls per socket more. Until then
+     * the socket is open but read by no one and written by no one (its writer knows it closed).
+     * From another thread the socket is closed at once.
+     */
+    void close(SocketChannel channel) {
+        SelectionKey k = channel.keyFor(selector);
+        if (k == null || !inLoop()) {
+            UpstreamDialer.closeQuietly(channel);
+            return;
+        }
+        k.cancel();
+        closing.add(channel);
+    }
+
     /** Makes a change of interest (from any thread) take effect now. */
     void wakeup() {
         if (!inLoop()) {
@@ -147,7 +201,19 @@ final class ChannelLoop implements Runnable {
      * the proxy's allocation in a 64 B echo profile).
      */
     private void pass() throws IOException {
-        selector.select(onReady);
+        if (closing.isEmpty()) {
+            selector.select(onReady);
+        } else {
+            // sockets closed in the last pass: a select that does not wait lets go of their keys
+            ArrayList<SocketChannel> now = closing;
+            closing = closingNext;
+            closingNext = now;
+            selector.selectNow(onReady);
+            for (SocketChannel channel : now) {
+                UpstreamDialer.closeQuietly(channel);
+            }
+            now.clear();
+        }
         runTasks();
     }
 
@@ -164,6 +230,10 @@ final class ChannelLoop implements Runnable {
 
     private void ready(SelectionKey key) {
         Endpoint endpoint = (Endpoint) key.attachment();
+        if (endpoint == PARKED) {
+            key.interestOps(0); // bytes (or an end) before the switch: left in the socket for the next owner
+            return;
+        }
         try {
             if (key.isValid() && key.isAcceptable()) {
                 endpoint.acceptable();

@@ -21,6 +21,7 @@ final class ChannelWriter extends LegWriter {
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
     private SelectionKey key;
+    private boolean closed; // by the proxy: the loop closes the socket itself a moment later
     private volatile Runnable onClose;
     private ByteBuffer batchBuffer; // while a read is processed: the loop's buffer gathering writes
     private byte[] batch;           // its array
@@ -114,6 +115,9 @@ final class ChannelWriter extends LegWriter {
 
     /** Writes as far as the socket takes; keeps a copy of the rest. Lock held. */
     private boolean send(ByteBuffer bb) throws IOException {
+        if (closed) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
         if (backlog.isEmpty()) {
             while (bb.hasRemaining() && channel.write(bb) > 0) {
                 // keep writing while the socket takes bytes
@@ -163,6 +167,10 @@ final class ChannelWriter extends LegWriter {
     boolean drain() {
         lock.lock();
         try {
+            if (closed) {
+                backlog.clear();
+                return true;
+            }
             while (!backlog.isEmpty()) {
                 ByteBuffer head = backlog.peek();
                 channel.write(head);
@@ -190,7 +198,9 @@ final class ChannelWriter extends LegWriter {
 
     @Override
     void closeSocket() {
+        boolean already;
         lock.lock();
+        already = closed;
         try {
             if (batch != null) {
                 flushBatch(); // a Close frame gathered in this read goes out before the socket closes
@@ -199,12 +209,11 @@ final class ChannelWriter extends LegWriter {
         } catch (IOException | RuntimeException e) {
             endBorrow();
         } finally {
+            closed = true;
             lock.unlock();
         }
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // already closed
+        if (!already) {
+            loop.close(channel);
         }
         Runnable action = onClose;
         onClose = null;

@@ -166,7 +166,7 @@ sealed interface ClientEnd {
     }
 
     /** An answer written on the loop without blocking it: what the socket does not take waits for OP_WRITE. */
-    final class LoopAnswer implements ChannelLoop.Endpoint {
+    final class LoopAnswer extends ChannelLoop.Quiet {
         private final Accepted end;
         private final ScheduledFuture<?> cut;
         private final ByteBuffer[] parts;
@@ -193,14 +193,6 @@ sealed interface ClientEnd {
             }
             AnswerLimit.written(cut);
             UpstreamDialer.closeQuietly(end.channel());
-        }
-
-        @Override
-        public void read(byte[] b, int n) {
-        }
-
-        @Override
-        public void ended() {
         }
     }
 }

@@ -92,7 +92,9 @@ final class LoopDialer implements ChannelLoop.Endpoint {
             TcpKeepAlive.apply(channel.socket());
             step = Step.CONNECTING;
             arm(plan.timeouts().connect());
-            boolean connected = channel.connect(address);
+            // a loopback (or same-host) connect has usually finished before connect returns: asked
+            // at once, it needs no OP_CONNECT, no change of interest after it and no loop pass
+            boolean connected = channel.connect(address) || channel.finishConnect();
             key = loop.register(channel, connected ? 0 : SelectionKey.OP_CONNECT, this);
             if (connected) {
                 connectable();
