@@ -75,8 +75,13 @@ public record HostPort(String host, int port) {
     }
 
     private static int parsePort(String text, String port) {
-        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (port.isEmpty() || port.length() > 5) {
             throw fail(text, " (port is not a number)");
+        }
+        for (int i = 0; i < port.length(); i++) {
+            if (port.charAt(i) < '0' || port.charAt(i) > '9') {
+                throw fail(text, " (port is not a number)");
+            }
         }
         int n = Integer.parseInt(port);
         if (n > 65535) {

@@ -59,6 +59,10 @@ class LoopDialTest {
                     backends: [%s, %s]
                     balance: round-robin
                     attempts: 2
+                  named:
+                    backends: [no-such-host.invalid:9, localhost:%s]
+                    balance: round-robin
+                    attempts: 2
                 routes:
                   - {path: /dribble-t, pool: dribble, mode: terminate}
                   - {path: /dribble, pool: dribble, mode: tunnel}
@@ -67,11 +71,12 @@ class LoopDialTest {
                   - {path: /hang, pool: hang, mode: tunnel}
                   - {path: /live, pool: live, mode: tunnel}
                   - {path: /full-first, pool: full-first, mode: tunnel}
+                  - {path: /named, pool: named, mode: tunnel}
                 timeouts:
                   connect: 500ms
                   upstream-handshake: 3s
                 """.formatted(dribbler.address(), big.address(), untilEof.address(), hanging.address(),
-                live.address(), fullAddress, live.address()));
+                live.address(), fullAddress, live.address(), live.address().substring(live.address().lastIndexOf(':') + 1)));
     }
 
     /**
@@ -160,6 +165,18 @@ class LoopDialTest {
         }
         assertThat(Duration.ofNanos(slowest)).as("one upgrade waited out the 500ms connect timeout")
                 .isGreaterThanOrEqualTo(Duration.ofMillis(450));
+    }
+
+    @Test
+    void backendsNamedByHostNameAreLookedUpAndOneThatDoesNotResolveIsFailedOver() {
+        // round robin over [a name that never resolves (RFC 6761 .invalid), localhost]: of two
+        // upgrades one starts at the unresolvable name; both lookups run off the event loop
+        for (int i = 0; i < 2; i++) {
+            try (RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/named", Map.of())) {
+                assertThat(up.head().status()).isEqualTo(101);
+                assertThat(up.client().readMessage().text()).isEqualTo("live");
+            }
+        }
     }
 
     @Test

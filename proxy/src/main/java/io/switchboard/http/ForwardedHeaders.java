@@ -1,8 +1,8 @@
 package io.switchboard.http;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,12 +26,14 @@ public final class ForwardedHeaders {
     /** The client's headers that pass to the backend unchanged (end-to-end, not ones we add). */
     public static List<Header> endToEnd(Headers headers) {
         Set<String> skip = HopByHop.names(headers);
-        return headers.stream()
-                .filter(h -> {
-                    String lower = h.name().toLowerCase(Locale.ROOT);
-                    return !skip.contains(lower) && !ADDED.contains(lower);
-                })
-                .toList();
+        List<Header> kept = new ArrayList<>(headers.size());
+        for (Header h : headers) {
+            String lower = h.headerName().lowerCase(); // computed once per name, when it was parsed
+            if (!skip.contains(lower) && !ADDED.contains(lower)) {
+                kept.add(h);
+            }
+        }
+        return kept;
     }
 
     /** The {@code X-Forwarded-*} headers to add, in order, by name. */

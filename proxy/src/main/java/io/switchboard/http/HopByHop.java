@@ -24,7 +24,8 @@ public final class HopByHop {
      * Lower-case names of every header of {@code headers} that must not be forwarded.
      *
      * @param headers a request or response's headers
-     * @return the fixed list plus every token of the {@code Connection} header
+     * @return the fixed list plus every token of the {@code Connection} header (unmodifiable
+     *         when it is the fixed list alone, as for a WebSocket upgrade's {@code Connection: Upgrade})
      */
     public static Set<String> names(Headers headers) {
         return names(headers.values(HeaderNames.CONNECTION));
@@ -36,13 +37,20 @@ public final class HopByHop {
      * @param connectionValues every {@code Connection} header value (may be empty)
      */
     public static Set<String> names(Iterable<String> connectionValues) {
-        Set<String> names = new HashSet<>(ALWAYS);
+        Set<String> names = ALWAYS; // copied only when the Connection header names another header
         for (String value : connectionValues) {
-            for (String token : value.split(",")) {
-                String t = token.trim().toLowerCase(Locale.ROOT);
-                if (!t.isEmpty()) {
+            int from = 0;
+            while (from <= value.length()) {
+                int comma = value.indexOf(',', from);
+                int to = comma < 0 ? value.length() : comma;
+                String t = value.substring(from, to).trim().toLowerCase(Locale.ROOT);
+                if (!t.isEmpty() && !names.contains(t)) {
+                    if (names == ALWAYS) {
+                        names = new HashSet<>(ALWAYS);
+                    }
                     names.add(t);
                 }
+                from = to + 1;
             }
         }
         return names;

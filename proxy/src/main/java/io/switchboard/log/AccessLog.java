@@ -63,29 +63,49 @@ public final class AccessLog {
         on = log.access();
     }
 
-    /** Starts a line of {@code kind}. */
+    /**
+     * Starts a line of {@code kind}. With {@code log.access: off} it is an inert line that keeps
+     * nothing, so a handshake builds no fields and hashes no key for a log nobody writes (a line
+     * begun while the log was off stays unwritten if a reload turns it on meanwhile).
+     */
     public static Line line(String kind) {
-        return new Line(kind);
+        return on ? new Line(kind) : Line.OFF;
+    }
+
+    /** Whether lines are written ({@code log.access}); callers skip computing fields when not. */
+    public static boolean enabled() {
+        return on;
     }
 
     /** One access log line being built; {@link #write} logs it. */
     public static final class Line {
+        private static final Line OFF = new Line(null);
         private final String kind;
-        private final Map<String, Object> fields = new LinkedHashMap<>();
+        private final Map<String, Object> fields;
 
         private Line(String kind) {
             this.kind = kind;
+            this.fields = kind == null ? null : new LinkedHashMap<>();
         }
 
         /** Adds a field (later ones with the same key replace earlier ones). */
         public Line add(String key, Object value) {
-            fields.put(key, value);
+            if (fields != null) {
+                fields.put(key, value);
+            }
             return this;
+        }
+
+        /** Adds a sticky key as {@link #hashKey} tags it, hashing only for a line that is written. */
+        public Line addHashed(String key, String stickyKey) {
+            return fields == null ? this : add(key, hashKey(stickyKey));
         }
 
         /** Adds every field of {@code other} (a prefix built earlier). */
         public Line addAll(Line other) {
-            fields.putAll(other.fields);
+            if (fields != null && other.fields != null) {
+                fields.putAll(other.fields);
+            }
             return this;
         }
 
@@ -94,7 +114,7 @@ public final class AccessLog {
          * timestamp is taken now, not when the writer gets to it.
          */
         public void write() {
-            if (!on) {
+            if (!on || fields == null) {
                 return; // log.access: off
             }
             LogRecord r = new LogRecord(Level.INFO, json ? json() : plain());

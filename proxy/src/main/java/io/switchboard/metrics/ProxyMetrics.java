@@ -24,12 +24,19 @@ import io.switchboard.route.Routes;
  */
 public final class ProxyMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final Map<Key, AtomicInteger> open = new ConcurrentHashMap<>();
     private final Map<String, Boolean> backendGauges = new ConcurrentHashMap<>();
     // meters by name and tag values: building a Meter.Id and looking it up in the registry on every
     // connection showed in profiles; a map of ready meters makes each event one hash lookup
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+
+    /**
+     * A meter's name and its (at most two) tag values: the key a connection's events look their
+     * meters up by, built without joining strings (that was most of this class's allocation).
+     */
+    private record Key(String name, String first, String second) {
+    }
 
     /** Prometheus text exposition of every metric. */
     public String scrape() {
@@ -42,15 +49,17 @@ public final class ProxyMetrics {
                 Integer.toString(status), "reason", reason).increment();
     }
 
+    /** @param tags tag names and values, alternating; at most two tags */
     private Counter counter(String name, String description, String... tags) {
-        return counters.computeIfAbsent(name + String.join("\u0000", tags),
-                k -> Counter.builder(name).description(description).tags(tags).register(registry));
+        Key key = new Key(name, tags.length > 1 ? tags[1] : null, tags.length > 3 ? tags[3] : null);
+        Counter known = counters.get(key); // no capturing lambda per event once the meter exists
+        return known != null ? known
+                : counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
 
     /** A WebSocket opened on {@code route}/{@code backend}; returns the decrement to run when it ends. */
     public Runnable opened(String route, String backend) {
-        String key = route + "\u0000" + backend;
-        AtomicInteger count = open.computeIfAbsent(key, k -> {
+        AtomicInteger count = open.computeIfAbsent(new Key("open", route, backend), k -> {
             AtomicInteger c = new AtomicInteger();
             Gauge.builder("switchboard_websockets_open", c, AtomicInteger::get).description("open WebSockets")
                     .tag("route", route).tag("backend", backend).register(registry);
@@ -69,7 +78,7 @@ public final class ProxyMetrics {
         count("switchboard_websocket_frames", "WebSocket frames relayed", "direction", "downstream", downFrames);
         counter("switchboard_websocket_closes", "WebSocket closes by who closed first and code", "closed_by", closedBy,
                 "code", Integer.toString(code)).increment();
-        timers.computeIfAbsent("age\u0000" + route, k -> Timer.builder("switchboard_websocket_age")
+        timers.computeIfAbsent(new Key("age", route, null), k -> Timer.builder("switchboard_websocket_age")
                 .description("how long WebSockets lived").tag("route", route).publishPercentileHistogram()
                 .register(registry)).record(age);
         if (closedBy.endsWith("-reaped")) {
@@ -80,7 +89,7 @@ public final class ProxyMetrics {
 
     /** A ping round trip on {@code leg} ("downstream" or "upstream"). */
     public void pingRtt(String leg, long nanos) {
-        timers.computeIfAbsent("rtt\u0000" + leg, k -> Timer.builder("switchboard_ping_rtt")
+        timers.computeIfAbsent(new Key("rtt", leg, null), k -> Timer.builder("switchboard_ping_rtt")
                 .description("heartbeat ping round-trip time").tag("leg", leg).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry)).record(Duration.ofNanos(nanos));

@@ -188,9 +188,16 @@ public final class Acceptor implements AutoCloseable {
 
         @Override
         public void read(byte[] b, int n) {
-            if (length == 0 && !RequestHead.mayBeUpgrade(b, n)) {
-                handOver(b, n); // not a GET: Helidon's from the first byte
-                return;
+            if (length == 0) {
+                if (!RequestHead.mayBeUpgrade(b, n)) {
+                    handOver(b, n); // not a GET: Helidon's from the first byte
+                    return;
+                }
+                int end = ResponseHead.indexOfBlankLine(b, 0, n);
+                if (end > 0) {
+                    headRead(b, end, n); // the usual case, the whole head in one read: parsed where it lies
+                    return;
+                }
             }
             if (head == null) {
                 head = new byte[Math.max(1024, n)];
@@ -202,20 +209,21 @@ public final class Acceptor implements AutoCloseable {
             length += n;
             int end = ResponseHead.indexOfBlankLine(head, scanFrom, length);
             if (end > 0) {
-                headRead(end);
+                headRead(head, end, length);
             } else if (length > maxHead) {
                 handOver(head, length);
             }
         }
 
-        private void headRead(int end) {
+        /** The head is {@code b[0, end)}, and {@code b[end, n)} came after it. */
+        private void headRead(byte[] b, int end, int n) {
             stopTimer();
             ChannelLoop.park(key); // the upgrade's tunnel, or the splice, reads it next
-            RequestHead parsed = RequestHead.parse(head, end);
+            RequestHead parsed = RequestHead.parse(b, end);
             if (parsed != null) {
                 String ip = ((InetSocketAddress) channel.socket().getRemoteSocketAddress()).getAddress().getHostAddress();
                 RequestInfo request = new RequestInfo(ip, parsed.host(), parsed.path(), parsed.query(), parsed.headers());
-                ClientEnd.Accepted accepted = new ClientEnd.Accepted(channel, Arrays.copyOfRange(head, end, length), on);
+                ClientEnd.Accepted accepted = new ClientEnd.Accepted(channel, Arrays.copyOfRange(b, end, n), on);
                 try {
                     if (upgrader.upgradeOnLoop(accepted, request, parsed)) {
                         return;
@@ -227,7 +235,7 @@ public final class Acceptor implements AutoCloseable {
                     return;
                 }
             }
-            handOver(head, length);
+            handOver(b, n);
         }
 
         private void handOver(byte[] b, int n) {

@@ -19,7 +19,7 @@ final class ChannelWriter extends LegWriter {
     private final SocketChannel channel;
     private final ChannelLoop loop;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>(1); // grows if used; most sockets never need one
     private SelectionKey key;
     private boolean closed; // by the proxy: the loop closes the socket itself a moment later
     private volatile Runnable onClose;

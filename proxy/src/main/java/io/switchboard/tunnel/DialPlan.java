@@ -33,8 +33,7 @@ final class DialPlan {
         this.timeouts = timeouts;
         List<Backend> all = pool.candidates(stickyKey);
         this.candidates = all.subList(0, Math.min(target.config().attempts(), all.size()));
-        // resolved here, on the caller's thread: the event loop's dial must not wait for DNS
-        this.addresses = candidates.stream().map(DialPlan::resolve).toArray(InetSocketAddress[]::new);
+        this.addresses = new InetSocketAddress[candidates.size()]; // each resolved when it is tried
     }
 
     Timeouts timeouts() {
@@ -46,14 +45,51 @@ final class DialPlan {
         return next < candidates.size() ? candidates.get(next++) : null;
     }
 
-    /** Where the backend that {@link #next()} gave last listens (unresolved if its name did not resolve). */
+    /**
+     * Where the backend that {@link #next()} gave last listens (unresolved if its name did not
+     * resolve). A host name is looked up here, blocking, unless {@link #lookUp} did it already.
+     */
     InetSocketAddress address() {
+        if (addresses[next - 1] == null) {
+            lookUp();
+        }
         return addresses[next - 1];
     }
 
-    private static InetSocketAddress resolve(Backend backend) {
-        HostPort hp = HostPort.parse(backend.id());
-        return new InetSocketAddress(hp.host(), hp.port());
+    /**
+     * Whether {@link #address()} would ask DNS: the backend is named by a host name, not an IP
+     * literal. An event loop must not wait for that, so it calls {@link #lookUp} on another thread.
+     */
+    boolean needsLookup() {
+        if (addresses[next - 1] != null) {
+            return false;
+        }
+        HostPort hp = HostPort.parse(candidates.get(next - 1).id());
+        if (!isLiteral(hp.host())) {
+            return true;
+        }
+        addresses[next - 1] = new InetSocketAddress(hp.host(), hp.port()); // parsed, not looked up
+        return false;
+    }
+
+    /** Resolves the current backend's address (blocking on DNS for a host name). */
+    void lookUp() {
+        HostPort hp = HostPort.parse(candidates.get(next - 1).id());
+        addresses[next - 1] = new InetSocketAddress(hp.host(), hp.port());
+    }
+
+    /** An IPv4 or IPv6 literal, which the JDK parses without a lookup; anything else is a name. */
+    private static boolean isLiteral(String host) {
+        if (host.indexOf(':') >= 0) {
+            return true; // only IPv6 literals hold colons (HostPort took the brackets off)
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c != '.' && (c < '0' || c > '9')) {
+                return false;
+            }
+        }
+        return !host.isEmpty();
     }
 
     /** TCP to {@code backend} is up: the pool counts it as healthy. */

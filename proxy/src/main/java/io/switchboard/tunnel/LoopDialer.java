@@ -79,6 +79,19 @@ final class LoopDialer implements ChannelLoop.Endpoint {
             return;
         }
         attempt++;
+        if (plan.needsLookup()) {
+            // a host name: DNS can take seconds, which no socket on this loop may wait for
+            Thread.startVirtualThread(() -> {
+                plan.lookUp();
+                loop.execute(this::connect);
+            });
+            return;
+        }
+        connect();
+    }
+
+    /** Connects to the backend {@link DialPlan#next()} gave, whose address is known. */
+    private void connect() {
         try {
             InetSocketAddress address = plan.address();
             if (address.isUnresolved()) {

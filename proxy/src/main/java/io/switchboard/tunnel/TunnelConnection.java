@@ -200,11 +200,13 @@ final class TunnelConnection implements ServerConnection, Drainable {
         metrics.closed(placement.route(), downstream.bytesSeen(), downstream.framesSeen(), upstream.bytesSeen(),
                 upstream.framesSeen(),
                 Duration.ofNanos(System.nanoTime() - started), close.closedBy(), close.code());
-        AccessLog.line("ws").addAll(logPrefix).add("duration", millis + "ms")
-                .add("up", downstream.bytesSeen() + "B/" + downstream.framesSeen() + "f")
-                .add("down", upstream.bytesSeen() + "B/" + upstream.framesSeen() + "f")
-                .add("close", close.code()).add("closed-by", close.closedBy()).add("io", loop != null ? "loop" : "threads")
-                .add("rtt-client", client.rtt()).add("rtt-backend", backend.rtt()).write();
+        if (AccessLog.enabled()) { // the fields are strings built per connection: none for a log that is off
+            AccessLog.line("ws").addAll(logPrefix).add("duration", millis + "ms")
+                    .add("up", downstream.bytesSeen() + "B/" + downstream.framesSeen() + "f")
+                    .add("down", upstream.bytesSeen() + "B/" + upstream.framesSeen() + "f")
+                    .add("close", close.code()).add("closed-by", close.closedBy()).add("io", loop != null ? "loop" : "threads")
+                    .add("rtt-client", client.rtt()).add("rtt-backend", backend.rtt()).write();
+        }
         accounted.countDown();
     }
 

@@ -117,7 +117,7 @@ public final class TunnelUpgrader implements Http1Upgrader {
         Dial dial = new Dial(request, target, key, handshake, headers, timeouts, ticket,
                 AccessLog.line("ws").add("client", request.clientIp()).add("path", request.path())
                         .add("route", target.route().path()).add("pool", target.pool().name())
-                        .add("key", AccessLog.hashKey(key)));
+                        .addHashed("key", key));
         return dial(client, dial, UpstreamRequest.head(request, headers, client.secure(), handshake),
                 new DialPlan(target, key, timeouts));
     }

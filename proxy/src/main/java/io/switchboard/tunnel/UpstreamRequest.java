@@ -30,11 +30,12 @@ final class UpstreamRequest {
         }
         sb.append(" HTTP/1.1\r\n");
         for (Header h : ForwardedHeaders.endToEnd(headers)) {
-            String lower = h.name().toLowerCase(java.util.Locale.ROOT);
+            String lower = h.headerName().lowerCase();
             if (terminate != null && (lower.equals("sec-websocket-key") || lower.equals("sec-websocket-extensions"))) {
                 continue; // terminate mode: each leg negotiates its own handshake
             }
-            sb.append(h.name()).append(": ").append(String.join(", ", h.allValues())).append("\r\n");
+            sb.append(h.name()).append(": ").append(h.valueCount() == 1 ? h.get() : String.join(", ", h.allValues()))
+                    .append("\r\n");
         }
         if (terminate != null) {
             sb.append("Sec-WebSocket-Key: ").append(terminate.backendKey()).append("\r\n");
