@@ -187,7 +187,9 @@ class BackendDrainAndReloadTest {
     @Test
     void aBackendRemovedByAReloadWhileAnUpgradeToItIsUnderWayClosesThatWebSocketToo() throws Exception {
         try (StubBackend slow = StubBackend.slowGreeter("late", 4000)) {
-            String before = "listen: 127.0.0.1:0\npools:\n  p: {backends: [" + slow.address() + "]}\nroutes:\n  - {path: /, pool: p}\n";
+            // the admin listener on a free port: the default 9901 may be taken on the machine running the tests
+            String before = "listen: 127.0.0.1:0\nadmin: {listen: 127.0.0.1:0}\npools:\n  p: {backends: [" + slow.address()
+                    + "]}\nroutes:\n  - {path: /, pool: p}\n";
             Path file = ProxyProcess.writeConfig(before);
             try (ProxyProcess proxy = ProxyProcess.start("run", file.toString())) {
                 var upgrade = CompletableFuture.supplyAsync(() -> RawWsClient.upgrade(proxy.port(), "/late", Map.of()));
