@@ -55,6 +55,40 @@ class HttpForwardingTest {
     }
 
     @Test
+    void aConnectionCloseAnswerEndsTheConnectionAtOnceWithEitherAcceptor() throws Exception {
+        // RFC 9112 §9.6: after answering a request that carried "Connection: close" the server
+        // closes; before this, the client waited for Helidon's idle timeout (10 s) to see EOF
+        try (ProxyProcess helidonAccepts = ProxyProcess.run("""
+                listen: 127.0.0.1:0
+                accept: helidon
+                pools:
+                  web:
+                    backends: [%s]
+                routes:
+                  - path: /
+                    pool: web
+                """.formatted(http.address()))) {
+            for (int port : new int[] {proxy.port(), helidonAccepts.port()}) {
+                String asked = untilEof(port, "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertThat(asked).as("port " + port).startsWith("HTTP/1.1 200").endsWith("hello from http-backend");
+                // the proxy's own refusal says "Connection: close" too: an upgrade with a body
+                String refused = untilEof(port, "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nContent-Length: 2\r\n\r\nhi");
+                assertThat(refused).as("port " + port).startsWith("HTTP/1.1 400");
+            }
+        }
+    }
+
+    /** Sends {@code request} and reads until the proxy closes; fails if that takes 5 s (half the idle timeout). */
+    private static String untilEof(int port, String request) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
     void getIsForwardedWithStatusHeadersAndBody() throws Exception {
         HttpResponse<String> r = JdkWsClient.HTTP.send(get("/hello").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);

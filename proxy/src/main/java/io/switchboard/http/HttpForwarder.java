@@ -13,11 +13,13 @@ import java.util.function.Supplier;
 
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -91,6 +93,13 @@ public final class HttpForwarder implements Handler {
         AccessLog.line("http").add("client", info.clientIp()).add("method", req.prologue().method().text())
                 .add("path", info.path()).add("status", res.status().code()).addAll(outcome)
                 .add("duration", Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms").write();
+        if (res.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) { // every path above has answered
+            // the answer said "Connection: close" (the client asked for it, or the proxy refused or
+            // is draining): RFC 9112 §9.6 has the server close the connection after it, and
+            // Helidon 4.5 would instead wait for a next request until its idle timeout; the
+            // exception is Helidon's way for a handler to end the connection, logged at TRACE
+            throw new CloseConnectionException("Connection: close answered");
+        }
     }
 
     private AccessLog.Line forward(ServerRequest req, ServerResponse res, RequestInfo info) {
