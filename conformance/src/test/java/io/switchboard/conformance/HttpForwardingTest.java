@@ -29,15 +29,20 @@ class HttpForwardingTest {
     @BeforeAll
     static void start() {
         http = HttpTestBackend.start();
-        proxy = ProxyProcess.run("""
+        proxy = ProxyProcess.run(config(""));
+    }
+
+    /** One route to the HTTP backend, plus {@code extra} top-level lines. */
+    private static String config(String extra) {
+        return """
                 listen: 127.0.0.1:0
-                pools:
+                %spools:
                   web:
                     backends: [%s]
                 routes:
                   - path: /
                     pool: web
-                """.formatted(http.address()));
+                """.formatted(extra, http.address());
     }
 
     @AfterAll
@@ -58,16 +63,7 @@ class HttpForwardingTest {
     void aConnectionCloseAnswerEndsTheConnectionAtOnceWithEitherAcceptor() throws Exception {
         // RFC 9112 §9.6: after answering a request that carried "Connection: close" the server
         // closes; before this, the client waited for Helidon's idle timeout (10 s) to see EOF
-        try (ProxyProcess helidonAccepts = ProxyProcess.run("""
-                listen: 127.0.0.1:0
-                accept: helidon
-                pools:
-                  web:
-                    backends: [%s]
-                routes:
-                  - path: /
-                    pool: web
-                """.formatted(http.address()))) {
+        try (ProxyProcess helidonAccepts = ProxyProcess.run(config("accept: helidon\n"))) {
             for (int port : new int[] {proxy.port(), helidonAccepts.port()}) {
                 String asked = untilEof(port, "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
                 assertThat(asked).as("port " + port).startsWith("HTTP/1.1 200").endsWith("hello from http-backend");
