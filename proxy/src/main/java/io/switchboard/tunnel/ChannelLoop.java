@@ -208,11 +208,14 @@ final class ChannelLoop implements Runnable {
             ArrayList<SocketChannel> now = closing;
             closing = closingNext;
             closingNext = now;
-            selector.selectNow(onReady);
-            for (SocketChannel channel : now) {
-                UpstreamDialer.closeQuietly(channel);
+            try {
+                selector.selectNow(onReady);
+            } finally {
+                for (SocketChannel channel : now) {
+                    UpstreamDialer.closeQuietly(channel); // closed even if the select failed
+                }
+                now.clear();
             }
-            now.clear();
         }
         runTasks();
     }
