@@ -125,14 +125,19 @@ class AcceptorTest {
 
     @Test
     void aRequestThenAnUpgradeOnOneConnectionBothWork() throws Exception {
-        try (Socket s = fromClient()) {
+        // after the request the connection is Helidon's (spliced): the upgrade takes Helidon's path
+        requestThenUpgrade(proxy.port(), "/ws/later", "t3");
+    }
+
+    /** A plain request, then an upgrade on the same connection: both name the client. */
+    private static void requestThenUpgrade(int port, String path, String trace) throws Exception {
+        try (Socket s = fromClient(port)) {
             write(s, "GET /headers HTTP/1.1\r\nHost: example.test\r\n\r\n");
             assertThat(readResponse(s)).startsWith("HTTP/1.1 200").contains("x-forwarded-for: " + CLIENT);
-            // the connection is Helidon's now (spliced): the upgrade takes Helidon's path
             String key = RawWsClient.newKey();
-            write(s, RawWsClient.request(proxy.port(), "/ws/later", key, Map.of("X-Trace", "t3")));
+            write(s, RawWsClient.request(port, path, key, Map.of("X-Trace", trace)));
             assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 101").contains(RawWsClient.acceptFor(key));
-            assertThat(awaitRequest("X-Trace: t3")).containsIgnoringCase("X-Forwarded-For: " + CLIENT);
+            assertThat(awaitRequest("X-Trace: " + trace)).containsIgnoringCase("X-Forwarded-For: " + CLIENT);
         }
     }
 
@@ -160,14 +165,8 @@ class AcceptorTest {
 
     @Test
     void withAcceptHelidonHelidonTakesEveryConnectionAndTheSameRequestsWork() throws Exception {
-        try (ProxyProcess helidon = ProxyProcess.run(config("accept: helidon\n"));
-             Socket s = fromClient(helidon.port())) {
-            write(s, "GET /headers HTTP/1.1\r\nHost: example.test\r\n\r\n");
-            assertThat(readResponse(s)).startsWith("HTTP/1.1 200").contains("x-forwarded-for: " + CLIENT);
-            String key = RawWsClient.newKey();
-            write(s, RawWsClient.request(helidon.port(), "/ws/h", key, Map.of("X-Trace", "t6")));
-            assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 101").contains(RawWsClient.acceptFor(key));
-            assertThat(awaitRequest("X-Trace: t6")).containsIgnoringCase("X-Forwarded-For: " + CLIENT);
+        try (ProxyProcess helidon = ProxyProcess.run(config("accept: helidon\n"))) {
+            requestThenUpgrade(helidon.port(), "/ws/h", "t6");
         }
     }
 

@@ -166,8 +166,7 @@ public final class Acceptor implements AutoCloseable {
         private final ChannelLoop on;
         private ScheduledFuture<?> deadline;
         private SelectionKey key;
-        private byte[] head;
-        private int length;
+        private HeadBytes gathered; // a head that came in more than one read
 
         RequestReader(SocketChannel channel, ChannelLoop on) {
             this.channel = channel;
@@ -188,7 +187,7 @@ public final class Acceptor implements AutoCloseable {
 
         @Override
         public void read(byte[] b, int n) {
-            if (length == 0) {
+            if (gathered == null) {
                 if (!RequestHead.mayBeUpgrade(b, n)) {
                     handOver(b, n); // not a GET: Helidon's from the first byte
                     return;
@@ -198,20 +197,13 @@ public final class Acceptor implements AutoCloseable {
                     headRead(b, end, n); // the usual case, the whole head in one read: parsed where it lies
                     return;
                 }
+                gathered = new HeadBytes();
             }
-            if (head == null) {
-                head = new byte[Math.max(1024, n)];
-            } else if (length + n > head.length) {
-                head = Arrays.copyOf(head, Math.max(head.length * 2, length + n));
-            }
-            System.arraycopy(b, 0, head, length, n);
-            int scanFrom = Math.max(0, length - 3);
-            length += n;
-            int end = ResponseHead.indexOfBlankLine(head, scanFrom, length);
+            int end = gathered.append(b, n, Integer.MAX_VALUE);
             if (end > 0) {
-                headRead(head, end, length);
-            } else if (length > maxHead) {
-                handOver(head, length);
+                headRead(gathered.bytes(), end, gathered.length());
+            } else if (gathered.length() > maxHead) {
+                handOver(gathered.bytes(), gathered.length());
             }
         }
 
@@ -231,7 +223,7 @@ public final class Acceptor implements AutoCloseable {
                 } catch (RuntimeException e) {
                     // a bug must not leave the client hanging: it loses its connection, the loop goes on
                     LOG.log(Level.WARNING, "upgrade of " + parsed.path() + " failed: " + e, e);
-                    UpstreamDialer.closeQuietly(channel);
+                    on.close(channel);
                     return;
                 }
             }
@@ -246,7 +238,7 @@ public final class Acceptor implements AutoCloseable {
         @Override
         public void ended() {
             stopTimer();
-            UpstreamDialer.closeQuietly(channel);
+            on.close(channel);
         }
 
         @Override
@@ -256,7 +248,7 @@ public final class Acceptor implements AutoCloseable {
         private void expire() {
             if (deadline != null) {
                 deadline = null;
-                UpstreamDialer.closeQuietly(channel); // as Helidon closes a silent or slow client: no answer
+                on.close(channel); // as Helidon closes a silent or slow client: no answer
             }
         }
 

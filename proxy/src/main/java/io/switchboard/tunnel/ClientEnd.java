@@ -192,7 +192,7 @@ sealed interface ClientEnd {
                 // the client is gone, or was cut; nothing to tell it
             }
             AnswerLimit.written(cut);
-            UpstreamDialer.closeQuietly(end.channel());
+            end.loop().close(end.channel());
         }
     }
 }

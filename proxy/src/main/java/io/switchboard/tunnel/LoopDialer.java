@@ -252,7 +252,7 @@ final class LoopDialer implements ChannelLoop.Endpoint {
     private void close() {
         cancelTimer();
         if (channel != null) {
-            UpstreamDialer.closeQuietly(channel);
+            loop.close(channel);
             channel = null;
         }
         key = null;

@@ -46,9 +46,8 @@ record ResponseHead(byte[] raw, int status, byte[] leftover) {
      * head: they become the {@link #leftover}). The blocking dial and the loop's dial both use it.
      */
     static final class Gatherer {
-        /** Bytes of a head that came in more than one read; none while the first read may hold it all. */
-        private byte[] buf;
-        private int len;
+        /** A head that came in more than one read; none while the first read may hold it all. */
+        private HeadBytes gathered;
 
         /**
          * Adds the first {@code n} bytes of {@code b} (the caller may reuse {@code b} afterwards).
@@ -57,29 +56,22 @@ record ResponseHead(byte[] raw, int status, byte[] leftover) {
          * @throws IOException when the head passes {@link #MAX_HEAD} bytes, or its status line is malformed
          */
         ResponseHead add(byte[] b, int n) throws IOException {
-            if (len == 0) {
+            if (gathered == null) {
                 // the usual case: the whole head in one read, taken straight from the caller's bytes
                 int end = indexOfBlankLine(b, 0, Math.min(n, MAX_HEAD));
                 if (end > 0) {
                     return complete(b, end, n);
                 }
+                gathered = new HeadBytes();
             }
-            if (buf == null) {
-                buf = new byte[Math.max(2048, n)];
-            } else if (len + n > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
-            }
-            System.arraycopy(b, 0, buf, len, n);
-            int scanFrom = Math.max(0, len - 3);
-            len += n;
-            int end = indexOfBlankLine(buf, scanFrom, Math.min(len, MAX_HEAD));
+            int end = gathered.append(b, n, MAX_HEAD);
             if (end < 0) {
-                if (len >= MAX_HEAD) {
+                if (gathered.length() >= MAX_HEAD) {
                     throw new IOException("response head larger than " + MAX_HEAD + " bytes");
                 }
                 return null;
             }
-            return complete(buf, end, len);
+            return complete(gathered.bytes(), end, gathered.length());
         }
 
         private static ResponseHead complete(byte[] bytes, int end, int length) throws IOException {

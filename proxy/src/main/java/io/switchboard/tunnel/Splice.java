@@ -23,11 +23,13 @@ import io.switchboard.route.SplicedPeers;
  * on and still gets Helidon's answer.
  */
 final class Splice {
+    private final ChannelLoop loop;
     private final Side client;
     private final Side helidon;
     private InetSocketAddress noted;
 
-    private Splice(SocketChannel clientChannel, SocketChannel helidonChannel) {
+    private Splice(ChannelLoop loop, SocketChannel clientChannel, SocketChannel helidonChannel) {
+        this.loop = loop;
         client = new Side(clientChannel);
         helidon = new Side(helidonChannel);
         client.other = helidon;
@@ -44,10 +46,10 @@ final class Splice {
             channel = SocketChannel.open(helidonAddress.getAddress() instanceof Inet4Address
                     ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
         } catch (IOException e) {
-            UpstreamDialer.closeQuietly(client); // out of files: the client is refused by a close
+            loop.close(client); // out of files: the client is refused by a close
             return;
         }
-        Splice splice = new Splice(client, channel);
+        Splice splice = new Splice(loop, client, channel);
         try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -71,8 +73,8 @@ final class Splice {
     }
 
     private void closeBoth() {
-        UpstreamDialer.closeQuietly(client.channel);
-        UpstreamDialer.closeQuietly(helidon.channel);
+        loop.close(client.channel);
+        loop.close(helidon.channel);
         if (noted != null) {
             SplicedPeers.forgotten(noted);
             noted = null;

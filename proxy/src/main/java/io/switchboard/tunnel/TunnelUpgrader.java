@@ -64,8 +64,10 @@ public final class TunnelUpgrader implements Http1Upgrader {
 
     @Override
     public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
-        return upgrade(new HelidonClient(ctx), requestInfo(ctx, prologue, headers), prologue.method().text(),
-                prologue.protocolVersion(), headers);
+        RequestInfo request = requestInfo(ctx, prologue, headers);
+        Routes table = services.routes().get();
+        return upgrade(new HelidonClient(ctx), request, prologue.method().text(), prologue.protocolVersion(), headers,
+                table, table.match(request));
     }
 
     /**
@@ -74,16 +76,21 @@ public final class TunnelUpgrader implements Http1Upgrader {
      * (TLS to the backend): the caller then hands the connection to Helidon as it came.
      */
     boolean upgradeOnLoop(ClientEnd.Accepted end, RequestInfo request, RequestHead head) {
-        RouteTarget target = services.routes().get().match(request);
+        Routes table = services.routes().get();
+        RouteTarget target = table.match(request);
         if (target != null && !target.config().tls().isEmpty()) {
             return false;
         }
-        upgrade(new LoopClient(end), request, head.method(), RequestHead.VERSION, head.headers());
+        upgrade(new LoopClient(end), request, head.method(), RequestHead.VERSION, head.headers(), table, target);
         return true;
     }
 
+    /**
+     * @param table  the routing table this upgrade is judged by (one snapshot, even across a reload)
+     * @param target what {@code request} matches in it (null: no route)
+     */
     private ServerConnection upgrade(Client client, RequestInfo request, String method, String version,
-                                     WritableHeaders<?> headers) {
+                                     WritableHeaders<?> headers, Routes table, RouteTarget target) {
         Handshake.Refusal refusal = Handshake.validate(new Handshake.Request(method, version, request.host(),
                 headers.first(HeaderNames.CONNECTION).orElse(null),
                 headers.first(SEC_WEBSOCKET_KEY).orElse(null),
@@ -96,8 +103,6 @@ public final class TunnelUpgrader implements Http1Upgrader {
             return refuse(client.end(), request, 503, "draining", "draining: this instance is shutting down, retry",
                     "Retry-After: 1\r\n");
         }
-        Routes table = services.routes().get();
-        RouteTarget target = table.match(request);
         if (target == null) {
             return refuse(client.end(), request, 404, "no_route", "no route for " + request.host() + request.path(), "");
         }
