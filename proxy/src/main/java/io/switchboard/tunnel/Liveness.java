@@ -42,7 +42,7 @@ final class Liveness {
             idleCheck = at(this::checkIdle, policy.idle().toNanos());
         }
         if (!policy.maxLifetime().isZero()) {
-            lifetimeEnd = at(() -> tunnel.closeBoth(CloseCodes.GOING_AWAY, "connection lifetime reached", "max-lifetime"),
+            lifetimeEnd = at(() -> tunnel.closing().closeBoth(CloseCodes.GOING_AWAY, "connection lifetime reached", "max-lifetime"),
                     jittered(policy.maxLifetime(), policy.lifetimeJitter()));
         }
     }
@@ -81,7 +81,7 @@ final class Liveness {
         long now = System.nanoTime();
         LegHeartbeat.Check check = leg.heartbeat.check(now, leg.out.lastProgress());
         switch (check.action()) {
-            case REAP -> tunnel.reap(leg.side);
+            case REAP -> tunnel.closing().reap(leg.side);
             case PING -> {
                 tunnel.ping(leg, leg.heartbeat.ping(now));
                 scheduleLeg(leg, check.nextNanos() - now);
@@ -95,7 +95,7 @@ final class Liveness {
         long quietSince = Math.max(tunnel.lastData(), openedAt);
         long due = quietSince + policy.idle().toNanos();
         if (now - due >= 0) {
-            tunnel.closeBoth(CloseCodes.GOING_AWAY, "idle timeout", "idle");
+            tunnel.closing().closeBoth(CloseCodes.GOING_AWAY, "idle timeout", "idle");
         } else if (!stopped) {
             idleCheck = at(this::checkIdle, due - now);
         }

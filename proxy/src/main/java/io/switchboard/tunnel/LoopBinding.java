@@ -100,12 +100,12 @@ final class LoopBinding {
                 tunnel.received(side, b, n);
             } catch (FrameScanner.TooBigException e) {
                 stopReading();
-                tunnel.failLeg(side, CloseCodes.TOO_BIG, "message too big", "too-big");
+                tunnel.closing().failLeg(side, CloseCodes.TOO_BIG, "message too big", "too-big");
                 endOnce();
                 return;
             } catch (FrameScanner.MalformedFrameException e) {
                 stopReading();
-                tunnel.failLeg(side, CloseCodes.PROTOCOL_ERROR, "malformed frame", "protocol-error");
+                tunnel.closing().failLeg(side, CloseCodes.PROTOCOL_ERROR, "malformed frame", "protocol-error");
                 endOnce();
                 return;
             } finally {
@@ -147,7 +147,7 @@ final class LoopBinding {
             if (!ended) {
                 ended = true;
                 stopReading();
-                tunnel.inputEnded(side);
+                tunnel.closing().inputEnded(side);
             }
         }
     }

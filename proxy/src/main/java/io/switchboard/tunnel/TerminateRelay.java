@@ -341,11 +341,11 @@ final class TerminateRelay implements Relay {
             return;
         }
         failed = true; // nothing is read after a Close (§5.5.1)
-        connection.endpointClose(from, to, code, reason);
+        connection.closing().endpointClose(from, to, code, reason);
     }
 
     private void fail(int code, String reason) {
         failed = true;
-        connection.failEndpoint(from.side, code, reason);
+        connection.closing().failEndpoint(from.side, code, reason);
     }
 }

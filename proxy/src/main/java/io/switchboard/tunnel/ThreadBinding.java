@@ -55,13 +55,13 @@ final class ThreadBinding {
                 tunnel.received(Side.DOWNSTREAM, chunk, chunk.length);
             }
         } catch (FrameScanner.TooBigException e) {
-            tunnel.failLeg(Side.DOWNSTREAM, CloseCodes.TOO_BIG, "message too big", "too-big");
+            tunnel.closing().failLeg(Side.DOWNSTREAM, CloseCodes.TOO_BIG, "message too big", "too-big");
         } catch (FrameScanner.MalformedFrameException e) {
-            tunnel.failLeg(Side.DOWNSTREAM, CloseCodes.PROTOCOL_ERROR, "malformed frame", "protocol-error");
+            tunnel.closing().failLeg(Side.DOWNSTREAM, CloseCodes.PROTOCOL_ERROR, "malformed frame", "protocol-error");
         } catch (RuntimeException e) {
             // EOF (InsufficientDataAvailableException), reset, or the tunnel's end closing the socket
         }
-        tunnel.inputEnded(Side.DOWNSTREAM);
+        tunnel.closing().inputEnded(Side.DOWNSTREAM);
     }
 
     /**
@@ -84,10 +84,10 @@ final class ThreadBinding {
                 tunnel.received(Side.UPSTREAM, buf, 1 + Math.max(0, n));
             }
         } catch (FrameScanner.MalformedFrameException e) {
-            tunnel.failLeg(Side.UPSTREAM, CloseCodes.PROTOCOL_ERROR, "malformed frame", "protocol-error");
+            tunnel.closing().failLeg(Side.UPSTREAM, CloseCodes.PROTOCOL_ERROR, "malformed frame", "protocol-error");
         } catch (IOException | RuntimeException e) {
             // reset or the tunnel's end closing the socket
         }
-        tunnel.inputEnded(Side.UPSTREAM);
+        tunnel.closing().inputEnded(Side.UPSTREAM);
     }
 }

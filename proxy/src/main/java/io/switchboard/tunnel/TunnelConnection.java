@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -50,15 +47,13 @@ import io.switchboard.ws.Opcode;
  * timeout" (backend reaped) or 1001 "downstream timeout" (client reaped). Idle and lifetime limits
  * close both legs with 1001. A client frame over the size limits gets 1009 (the backend 1001), an
  * unframeable stream 1002. A close handshake not finished within the close timeout ends with both
- * sockets closed.
+ * sockets closed. Those rules live in {@link TunnelClose}.
  */
 final class TunnelConnection implements ServerConnection, Drainable {
     private ConnectionContext ctx; // dropped once the tunnel is detached from Helidon (see runOnLoop)
     private final Socket backendSocket;
     private final Lease lease;
     private final byte[] early;
-    private final ScheduledExecutorService timers;
-    private final Duration closeTimeout;
     private final AccessLog.Line logPrefix;
     private final Placement placement;
     private final Registry registry;
@@ -69,14 +64,12 @@ final class TunnelConnection implements ServerConnection, Drainable {
     private final Leg client;
     private final Leg backend;
     private final Liveness liveness;
-    private final CloseTracker close = new CloseTracker();
+    private final TunnelClose closing;
     private final AtomicBoolean finished = new AtomicBoolean();
-    private volatile ScheduledFuture<?> closeTimer;
     private volatile long lastData;
     private volatile long readAt;
     private final Relay downstream;
     private final Relay upstream;
-    private volatile byte[] pendingClientClose;
     private final LoopBinding loop;
     private final CountDownLatch accounted = new CountDownLatch(1);
     private volatile long started;
@@ -99,8 +92,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
         this.backendSocket = up.socket();
         this.lease = up.lease();
         this.early = up.head().leftover();
-        this.timers = services.timers();
-        this.closeTimeout = closeTimeout;
+        ScheduledExecutorService timers = services.timers();
         this.logPrefix = logPrefix;
         this.placement = placement;
         this.registry = services.registry();
@@ -120,6 +112,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
                 new FrameScanner(), policy.upstream(), now, rtt -> metrics.pingRtt("upstream", rtt));
         this.loop = chosen == null ? null : new LoopBinding(this, chosen, clientChannel, backendChannel);
         this.liveness = new Liveness(timers, this, policy, now);
+        this.closing = new TunnelClose(this, client, backend, liveness, timers, closeTimeout);
         this.lastData = now;
         this.downstream = terminate != null
                 ? new TerminateRelay(this, client, backend, policy.maxFrameSize(), policy.maxMessageSize(), terminate)
@@ -199,12 +192,12 @@ final class TunnelConnection implements ServerConnection, Drainable {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         metrics.closed(placement.route(), downstream.bytesSeen(), downstream.framesSeen(), upstream.bytesSeen(),
                 upstream.framesSeen(),
-                Duration.ofNanos(System.nanoTime() - started), close.closedBy(), close.code());
+                Duration.ofNanos(System.nanoTime() - started), closing.state().closedBy(), closing.state().code());
         if (AccessLog.enabled()) { // the fields are strings built per connection: none for a log that is off
             AccessLog.line("ws").addAll(logPrefix).add("duration", millis + "ms")
                     .add("up", downstream.bytesSeen() + "B/" + downstream.framesSeen() + "f")
                     .add("down", upstream.bytesSeen() + "B/" + upstream.framesSeen() + "f")
-                    .add("close", close.code()).add("closed-by", close.closedBy()).add("io", loop != null ? "loop" : "threads")
+                    .add("close", closing.state().code()).add("closed-by", closing.state().closedBy()).add("io", loop != null ? "loop" : "threads")
                     .add("rtt-client", client.rtt()).add("rtt-backend", backend.rtt()).write();
         }
         accounted.countDown();
@@ -243,6 +236,11 @@ final class TunnelConnection implements ServerConnection, Drainable {
         received(leg(side), side == Side.DOWNSTREAM ? downstream : upstream, b, len);
     }
 
+    /** The close handshake's rules and timer. */
+    TunnelClose closing() {
+        return closing;
+    }
+
     /** Whether the tunnel has ended (both sockets closed). */
     boolean isFinished() {
         return finished.get();
@@ -258,21 +256,6 @@ final class TunnelConnection implements ServerConnection, Drainable {
         relay.bytes(b, len);
     }
 
-
-    /**
-     * Tunnel mode: a Close frame from {@code from} is about to be relayed by {@code relay}. It is
-     * recorded first (the reply may come back before the relaying thread runs again); when it
-     * completes the handshake the tunnel ends, otherwise the close timer starts.
-     */
-    void closeSeen(Side from, int code, Runnable relay) {
-        boolean complete = close.closeFrame(from, code);
-        relay.run();
-        if (complete) {
-            bothLegsDone();
-        } else {
-            armCloseTimer();
-        }
-    }
 
     /** A data frame moved (idle tracking). */
     void markData() {
@@ -291,130 +274,6 @@ final class TunnelConnection implements ServerConnection, Drainable {
         return own;
     }
 
-    /**
-     * Terminate mode: a valid Close arrived from {@code from}. As that leg's endpoint the proxy
-     * echoes the code back (§5.5.1) unless this Close answers one the proxy sent; the other leg is
-     * sent the same code and reason unless it was already sent a Close. 1005 (no code) travels as
-     * an empty Close, since 1005 may not appear on the wire (§7.4.1).
-     */
-    void endpointClose(Leg from, Leg to, int code, String reason) {
-        boolean complete = close.closeFrame(from.side, code);
-        from.out.send(Frames.close(code, "", from.masks()), true);
-        byte[] pending = pendingClientClose;
-        if (to.side == Side.DOWNSTREAM && pending != null) {
-            sendPendingClientClose(); // the backend answered the proxy's 1001: now fail the client
-            return;
-        }
-        to.out.send(Frames.close(code, reason, to.masks()), true);
-        if (from.side == Side.DOWNSTREAM && !complete && !client.out.isMidFrame()) {
-            // the proxy is the server on this leg: after the handshake it closes TCP first (§7.1.1)
-            client.out.closeSocket();
-        }
-        if (complete) {
-            bothLegsDone();
-        } else {
-            armCloseTimer();
-        }
-    }
-
-    /**
-     * Terminate mode: the peer on {@code side} broke RFC 6455 and is failed with {@code code}
-     * (§7.1.7). When the client broke it, the backend is told 1001 first and the client's Close is
-     * sent once the backend has answered (or after 200 ms), so replies already on their way to the
-     * client still reach it. When the backend broke it, the client gets 1011.
-     */
-    void failEndpoint(Side side, int code, String reason) {
-        String by = code == CloseCodes.INVALID_PAYLOAD ? "invalid-payload" : code == CloseCodes.TOO_BIG ? "too-big"
-                : "protocol-error";
-        Set<Side> owed = close.proxyClose(side.label() + "-" + by, code, EnumSet.allOf(Side.class));
-        if (side == Side.DOWNSTREAM) {
-            pendingClientClose = owed.contains(Side.DOWNSTREAM) ? Frames.close(code, reason, false) : null;
-            if (owed.contains(Side.UPSTREAM) && !backend.out.isMidFrame()) {
-                backend.out.send(Frames.close(CloseCodes.GOING_AWAY, "downstream failed", true), true);
-                timers.schedule(this::sendPendingClientClose, 200, TimeUnit.MILLISECONDS);
-            } else {
-                sendPendingClientClose(); // the backend cannot be asked first: fail the client now
-            }
-            return;
-        }
-        if (owed.contains(Side.UPSTREAM)) {
-            backend.out.send(Frames.close(code, reason, true), true);
-        }
-        if (owed.contains(Side.DOWNSTREAM)) {
-            Thread.startVirtualThread(() -> client.out.send(Frames.close(CloseCodes.INTERNAL_ERROR, "upstream failed", false), true));
-        }
-        armCloseTimer();
-    }
-
-    private void sendPendingClientClose() {
-        byte[] frame = pendingClientClose;
-        pendingClientClose = null;
-        if (frame != null && !finished.get()) {
-            client.out.send(frame, true);
-            // failing a connection ends with closing TCP, without waiting for a reply (§7.1.7)
-            timers.schedule(this::finish, 200, TimeUnit.MILLISECONDS);
-        }
-    }
-
-
-    /** The peer on {@code side} broke a rule: it gets {@code code}, the other peer 1001. */
-    void failLeg(Side side, int code, String reason, String by) {
-        Leg offender = leg(side);
-        Leg other = leg(side.other());
-        Set<Side> owed = close.proxyClose(by, code, EnumSet.of(side, side.other()));
-        if (owed.contains(side)) {
-            offender.out.send(Frames.close(code, reason, offender.masks()), true);
-        }
-        if (owed.contains(side.other())) {
-            other.out.send(Frames.close(CloseCodes.GOING_AWAY, reason + " from the other side", other.masks()), true);
-        }
-        armCloseTimer();
-    }
-
-    void inputEnded(Side side) {
-        if (finished.get()) {
-            return;
-        }
-        boolean toBackend = side == Side.DOWNSTREAM;
-        int code = toBackend ? CloseCodes.GOING_AWAY : CloseCodes.BAD_GATEWAY;
-        if (close.inputEnded(side, code)) {
-            Leg target = leg(side.other());
-            String reason = toBackend ? "downstream went away" : "upstream went away";
-            if (target.out.isMidFrame()) {
-                finish(); // the dead peer left the other stream inside a frame: only a TCP close is left
-                return;
-            }
-            target.out.send(Frames.close(code, reason, target.masks()), true);
-            if (target.out.isDead()) {
-                finish();
-                return;
-            }
-        }
-        if (close.allDone()) {
-            bothLegsDone();
-        } else {
-            armCloseTimer();
-        }
-    }
-
-    /**
-     * Both legs are done (a Close or an end from each peer). On the client leg the proxy is the
-     * server, which closes TCP first (RFC 6455 §7.1.1): that socket closes now. On the backend leg
-     * the proxy is the client, which waits for the server to close first, so the TIME_WAIT that
-     * follows stays with the backend and not on the proxy's ephemeral ports toward it (those run
-     * out at a few hundred new connections a second per backend address when the proxy closes
-     * first); the close timer bounds the wait for a backend that never closes.
-     */
-    private void bothLegsDone() {
-        if (close.hasEnded(Side.UPSTREAM)) {
-            finish();
-            return;
-        }
-        liveness.stop(); // no heartbeat after a Close
-        client.out.closeSocket();
-        armCloseTimer();
-    }
-
     /** Heartbeat: sends a ping to {@code leg} (from the scheduler: the write runs on its own virtual thread). */
     void ping(Leg leg, byte[] payload) {
         byte[] frame = Frames.control(Opcode.PING, payload, leg.masks());
@@ -423,52 +282,17 @@ final class TunnelConnection implements ServerConnection, Drainable {
         Thread.startVirtualThread(() -> leg.out.send(frame, false, () -> leg.heartbeat.written(System.nanoTime())));
     }
 
-    /** Heartbeat timeout: the peer on {@code side} is gone; close its socket, tell the other peer. */
-    void reap(Side side) {
-        boolean clientDead = side == Side.DOWNSTREAM;
-        int code = clientDead ? CloseCodes.GOING_AWAY : CloseCodes.BAD_GATEWAY;
-        String reason = clientDead ? "downstream timeout" : "upstream timeout";
-        Leg live = leg(side.other());
-        Set<Side> owed = close.proxyClose(side.label() + "-reaped", code, EnumSet.of(side, side.other()));
-        leg(side).out.closeSocket();
-        if (owed.contains(live.side)) {
-            Thread.startVirtualThread(() -> live.out.send(Frames.close(code, reason, live.masks()), true));
-        }
-        armCloseTimer();
-    }
-
-    /** Closes both legs with {@code code} (idle, lifetime); replies are awaited up to the close timeout. */
-    void closeBoth(int code, String reason, String by) {
-        closeBoth(code, code, reason, by);
-    }
-
-    /**
-     * Closes both legs: the client with {@code clientCode}, the backend with {@code backendCode},
-     * each at a frame boundary; replies are awaited up to the close timeout.
-     */
-    private void closeBoth(int clientCode, int backendCode, String reason, String by) {
-        Set<Side> owed = close.proxyClose(by, clientCode, EnumSet.allOf(Side.class));
-        // both legs' Close frames are claimed at once, before either is written: a peer's quick
-        // reply, relayed to the other leg, must not take the place of the proxy's own Close there
-        for (Side side : owed) {
-            Leg leg = leg(side);
-            leg.out.reserveClose(Frames.close(side == Side.DOWNSTREAM ? clientCode : backendCode, reason, leg.masks()));
-        }
-        Thread.startVirtualThread(() -> owed.forEach(side -> leg(side).out.flush()));
-        armCloseTimer();
-    }
-
     @Override
     public void drain(int code, String reason) {
         synchronized (this) {
             if (!relaying) {
                 // registered but not yet relaying: a Close now would overtake the bytes the backend
                 // sent with its 101, so the drain waits for opened()
-                drainWhenOpen = () -> closeBoth(code, CloseCodes.GOING_AWAY, reason, "drain");
+                drainWhenOpen = () -> closing.closeBoth(code, CloseCodes.GOING_AWAY, reason, "drain");
                 return;
             }
         }
-        closeBoth(code, CloseCodes.GOING_AWAY, reason, "drain");
+        closing.closeBoth(code, CloseCodes.GOING_AWAY, reason, "drain");
     }
 
     @Override
@@ -496,22 +320,13 @@ final class TunnelConnection implements ServerConnection, Drainable {
         return placement.stickyKey();
     }
 
-    private void armCloseTimer() {
-        if (closeTimer == null && !finished.get()) {
-            closeTimer = timers.schedule(this::finish, closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
     /** Ends the tunnel: both sockets closed, timers cancelled, the backend slot released. Idempotent. */
-    private void finish() {
+    void finish() {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
         liveness.stop();
-        ScheduledFuture<?> timer = closeTimer;
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        closing.cancelTimer();
         backend.out.closeSocket();
         client.out.closeSocket();
         if (loop != null) {

@@ -51,12 +51,12 @@ final class TunnelRelay implements FrameScanner.Sink, Relay {
             to.out.send(frame, false); // the peers' own pings and pongs pass through untouched
             return;
         }
-        connection.closeSeen(from.side, closeCode(payload), () -> to.out.send(frame, true));
+        connection.closing().closeSeen(from.side, closeCode(payload), () -> to.out.send(frame, true));
     }
 
     @Override
     public void passedClose() {
-        connection.closeSeen(from.side, CloseCodes.PROTOCOL_ERROR, to.out::closeRelayed);
+        connection.closing().closeSeen(from.side, CloseCodes.PROTOCOL_ERROR, to.out::closeRelayed);
     }
 
     private static int closeCode(byte[] payload) {
