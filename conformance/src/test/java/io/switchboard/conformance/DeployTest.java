@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.ProxyConfig;
+import io.switchboard.conformance.load.Targets;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -110,6 +111,12 @@ class DeployTest {
         Matcher opts = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]*)\"$").matcher(dockerfile);
         assertThat(opts.find()).as("ENV JAVA_TOOL_OPTIONS in the Dockerfile").isTrue();
         pb.environment().put("JAVA_TOOL_OPTIONS", opts.group(1));
+        // ... and they are deploy/jvm.options for the image's JDK, plus the container's heap bound
+        Matcher jre = Pattern.compile("(?m)^FROM eclipse-temurin:(\\d+)-jre$").matcher(dockerfile);
+        assertThat(jre.find()).as("the runtime stage's FROM line").isTrue();
+        List<String> expected = new ArrayList<>(Targets.proxyJvm(Integer.parseInt(jre.group(1))));
+        expected.add("-XX:MaxRAMPercentage=75");
+        assertThat(List.of(opts.group(1).split(" "))).as("the image's JVM options").isEqualTo(expected);
         Process p = pb.start();
         OutputLines out = new OutputLines("entrypoint stdout", p.getInputStream());
         OutputLines err = new OutputLines("entrypoint stderr", p.getErrorStream());

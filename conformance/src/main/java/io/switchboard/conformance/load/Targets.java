@@ -24,23 +24,33 @@ import java.util.stream.Stream;
 public final class Targets {
     /**
      * The JVM flags Switchboard runs with in the benchmarks: the launcher's and the container's
-     * defaults (README, "Running"), so the figures are those of the shipped set-up. Like the
-     * launcher, it trims the C heap only on JDK 22 and later and uses compact object headers only
-     * on JDK 25 and later, where those flags are product ones.
+     * defaults (README, "Running"), so the figures are those of the shipped set-up. They are read
+     * from their one source, {@code deploy/jvm.options}, which the proxy jar carries; like the
+     * launcher, a flag marked {@code jdk>=N} is passed only to JDK N and later.
      */
     public static final List<String> PROXY_JVM = proxyJvm(Runtime.version().feature());
 
     private Targets() {
     }
 
-    static List<String> proxyJvm(int jdkFeature) {
-        List<String> flags = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xss256k", "-Xms16m",
-                "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:-ShrinkHeapInSteps"));
-        if (jdkFeature >= 22) {
-            flags.add("-XX:TrimNativeHeapInterval=5000");
-        }
-        if (jdkFeature >= 25) {
-            flags.add("-XX:+UseCompactObjectHeaders");
+    /** The proxy's default JVM flags for a JDK of feature release {@code jdkFeature}. */
+    public static List<String> proxyJvm(int jdkFeature) {
+        List<String> flags = new ArrayList<>();
+        try (var in = Targets.class.getResourceAsStream("/io/switchboard/jvm.options")) {
+            if (in == null) {
+                throw new IllegalStateException("io/switchboard/jvm.options is not on the class path (build the proxy)");
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String[] words = line.trim().split("\\s+");
+                if (words[0].isEmpty() || words[0].startsWith("#")) {
+                    continue;
+                }
+                if (words.length == 1 || jdkFeature >= Integer.parseInt(words[1].substring("jdk>=".length()))) {
+                    flags.add(words[0]);
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         return List.copyOf(flags);
     }
