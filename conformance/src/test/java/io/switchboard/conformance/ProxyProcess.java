@@ -1,5 +1,6 @@
 package io.switchboard.conformance;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -138,22 +139,38 @@ public final class ProxyProcess implements AutoCloseable {
 
     /** Like {@link #run(String)}, with extra JVM options for the proxy (e.g. a hosts file for DNS tests). */
     public static ProxyProcess runWithJvmOptions(List<String> jvmOptions, String yaml) {
-        JVM_OPTIONS.set(jvmOptions);
+        return runWith(jvmOptions, List.of(), yaml);
+    }
+
+    /**
+     * Like {@link #run(String)}, with extra JVM options and extra class path entries for the proxy
+     * (e.g. a directory whose {@code META-INF/services} installs a test's name resolver in that
+     * process only).
+     */
+    public static ProxyProcess runWith(List<String> jvmOptions, List<Path> classpath, String yaml) {
+        LAUNCH.set(new Launch(jvmOptions, classpath));
         try {
             return run(yaml);
         } finally {
-            JVM_OPTIONS.remove();
+            LAUNCH.remove();
         }
     }
 
-    private static final ThreadLocal<List<String>> JVM_OPTIONS = ThreadLocal.withInitial(List::of);
+    /** What the next launch on this thread adds to the default command. */
+    private record Launch(List<String> jvmOptions, List<Path> classpath) {
+    }
+
+    private static final ThreadLocal<Launch> LAUNCH = ThreadLocal.withInitial(() -> new Launch(List.of(), List.of()));
 
     private static Process launch(String... args) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java));
-        cmd.addAll(JVM_OPTIONS.get());
-        cmd.addAll(List.of("-cp", classpath(), "io.switchboard.Main"));
+        Launch launch = LAUNCH.get();
+        cmd.addAll(launch.jvmOptions());
+        StringBuilder cp = new StringBuilder(classpath());
+        launch.classpath().forEach(entry -> cp.append(File.pathSeparatorChar).append(entry));
+        cmd.addAll(List.of("-cp", cp.toString(), "io.switchboard.Main"));
         cmd.addAll(List.of(args));
         try {
             return new ProcessBuilder(cmd).start();
