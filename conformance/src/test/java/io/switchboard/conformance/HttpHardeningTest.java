@@ -42,11 +42,18 @@ class HttpHardeningTest {
         return statusOn(proxy.port(), request);
     }
 
-    private static String statusOn(int port, String request) throws Exception {
+    /** Sends {@code parts} (100 ms apart, so each arrives in a read of its own) and returns the answer's status line. */
+    private static String statusOn(int port, String... parts) throws Exception {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             s.setSoTimeout(5000);
-            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.setTcpNoDelay(true);
+            for (int i = 0; i < parts.length; i++) {
+                if (i > 0) {
+                    Thread.sleep(100);
+                }
+                s.getOutputStream().write(parts[i].getBytes(StandardCharsets.ISO_8859_1));
+            }
             InputStream in = s.getInputStream();
             StringBuilder line = new StringBuilder();
             int c;
@@ -88,6 +95,26 @@ class HttpHardeningTest {
                     .startsWith("HTTP/1.1 200");
             assertThat(statusOn(small.port(), "GET /name HTTP/1.1\r\nHost: x\r\nX-A: " + "a".repeat(4000) + "\r\n\r\n"))
                     .matches("HTTP/1.1 4(00|31).*|");
+        }
+    }
+
+    @Test
+    void anOversizeUpgradeIsRefusedWithEitherAccept() throws Exception {
+        for (String accept : new String[] {"loop", "helidon"}) {
+            try (ProxyProcess small = ProxyProcess.run("listen: 127.0.0.1:0\naccept: " + accept + "\npools:\n  e: {backends: ["
+                    + echo.address() + "]}\nroutes:\n  - {path: /, pool: e}\nlimits: {max-header-size: 2KiB}\n")) {
+                String upgrade = "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+                assertThat(statusOn(small.port(), upgrade + "X-A: " + "a".repeat(1000) + "\r\n\r\n"))
+                        .as("accept: %s, a head under the limit", accept).startsWith("HTTP/1.1 101");
+                // in one write, so the loop reads the whole head at once
+                assertThat(statusOn(small.port(), upgrade + "X-A: " + "a".repeat(4000) + "\r\n\r\n"))
+                        .as("accept: %s, a head over the limit", accept).matches("HTTP/1.1 4(00|31).*");
+                // and in two writes: the head is gathered over two reads and completes above the limit
+                assertThat(statusOn(small.port(), upgrade + "X-A: " + "a".repeat(1000),
+                        "a".repeat(3000) + "\r\n\r\n"))
+                        .as("accept: %s, a head over the limit in two writes", accept).matches("HTTP/1.1 4(00|31).*");
+            }
         }
     }
 

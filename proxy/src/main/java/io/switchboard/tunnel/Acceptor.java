@@ -209,6 +209,10 @@ public final class Acceptor implements AutoCloseable {
 
         /** The head is {@code b[0, end)}, and {@code b[end, n)} came after it. */
         private void headRead(byte[] b, int end, int n) {
+            if (end > maxHead) {
+                handOver(b, n); // over limits.max-header-size: Helidon applies the limit and answers 431 or 400
+                return;
+            }
             stopTimer();
             ChannelLoop.park(key); // the upgrade's tunnel, or the splice, reads it next
             RequestHead parsed = RequestHead.parse(b, end);
