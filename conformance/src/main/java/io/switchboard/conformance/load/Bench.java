@@ -254,8 +254,12 @@ public final class Bench {
                 put(m, "ratioIn" + size, r.ratioIn());
             }
             record(m, key, e.getValue());
+            if (key.startsWith("echo@")) {
+                put(m, "cost" + key.substring("echo".length()), Report.microsEach(e.getValue().proxy(), r.rate()));
+            }
         }
         put(m, "connect", hs.result().rate());
+        put(m, "cost.connect", Report.microsEach(hs.proxy(), hs.result().rate()));
         record(m, "connect", hs);
         put(m, "failed", failed);
         put(m, "bad", bad);

@@ -56,6 +56,10 @@ final class Report {
             row(t, inflight + " messages in flight per connection, msgs/s (" + bytes(size) + ")", "pipelined@" + size);
         }
         row(t, "WebSocket handshakes/s (" + workers + " workers)", "connect");
+        for (int size : sizes) {
+            costRow(t, "proxy CPU per echoed message, µs (" + bytes(size) + ")", "cost@" + size);
+        }
+        costRow(t, "proxy CPU per handshake, µs", "cost.connect");
         if (!idle.isEmpty()) {
             t.append(String.format(Locale.ROOT, "| memory per idle proxied WebSocket (RSS delta / %,d connections) |", idleCount));
             for (String n : names) {
@@ -68,7 +72,9 @@ final class Report {
             t.append('\n');
         }
         t.append(String.format(Locale.ROOT, "%nMedian of %d rounds of %d s per mode. Ratios are the first column's figure"
-                + " divided by the second's: above 1.00x is better for rates, worse for latency and memory.%n",
+                + " divided by the second's: above 1.00x is better for rates, worse for latency, CPU and memory. Proxy CPU is"
+                + " the proxy process's own CPU time over a phase divided by what it completed: a figure that does not"
+                + " depend on which core was the limit.%n",
                 rounds, d.toSeconds()));
         return t.toString();
     }
@@ -133,6 +139,27 @@ final class Report {
             t.append(' ').append(ratio(median(r[0], metric), median(r[1], metric))).append(" |");
         }
         t.append('\n');
+    }
+
+    private void costRow(StringBuilder t, String label, String metric) {
+        t.append("| ").append(label).append(" |");
+        for (String n : names) {
+            double v = median(n, metric);
+            t.append(' ').append(Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v)).append(" |");
+        }
+        for (String[] r : ratios) {
+            t.append(' ').append(ratio(median(r[0], metric), median(r[1], metric))).append(" |");
+        }
+        t.append('\n');
+    }
+
+    /**
+     * CPU per completed unit: a process that used {@code percentOfCore} % of one core while
+     * completing {@code ratePerSecond} units per second spent this many µs on each. NaN when there
+     * is no process to account (the direct column) or nothing completed.
+     */
+    static double microsEach(double percentOfCore, double ratePerSecond) {
+        return percentOfCore <= 0 || ratePerSecond <= 0 ? Double.NaN : percentOfCore * 1e4 / ratePerSecond;
     }
 
     private void latencyRow(StringBuilder t, int size) {

@@ -1,0 +1,37 @@
+package io.switchboard.conformance.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The bench table's CPU rows: the proxy's own CPU per completed unit, the median of the rounds, and its ratio. */
+class ReportTest {
+    @Test
+    void cpuPerUnitIsTheProxysShareOfACoreDividedByItsRate() {
+        assertThat(Report.microsEach(80, 10_000)).isEqualTo(80.0); // 80 % of a core over 10k/s: 80 µs each
+        assertThat(Report.microsEach(95, 85_000)).isCloseTo(11.18, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(Report.microsEach(0, 10_000)).as("no proxy process (the direct column)").isNaN();
+        assertThat(Report.microsEach(50, 0)).as("nothing completed").isNaN();
+    }
+
+    @Test
+    void tableShowsTheMedianCostPerHandshakeAndItsRatioToEachPeer() {
+        Map<String, Map<String, List<Double>>> runs = Map.of(
+                "HAProxy", Map.of("connect", List.of(10_000.0, 11_000.0, 10_500.0),
+                        "cost.connect", List.of(78.0, 75.0, 80.0), "cost@64", List.of(10.0, 10.0, 10.0)),
+                Report.TUNNEL, Map.of("connect", List.of(9_500.0, 9_800.0, 9_000.0),
+                        "cost.connect", List.of(91.0, 90.0, 96.0), "cost@64", List.of(11.0, 12.0, 11.5)),
+                "direct", Map.of("connect", List.of(30_000.0), "cost.connect", List.of(Double.NaN)));
+        String table = new Report(runs, Map.of(), List.of("direct", "HAProxy", Report.TUNNEL), List.of(64))
+                .table(50, 16, 50, 0, Duration.ofSeconds(5), 3);
+        String row = table.lines().filter(l -> l.startsWith("| proxy CPU per handshake")).findFirst().orElseThrow();
+        // medians 78.0 and 91.0; the tunnel / HAProxy ratio 91 / 78
+        assertThat(row).isEqualTo("| proxy CPU per handshake, µs | - | 78.0 | 91.0 | 1.17x |");
+        String echo = table.lines().filter(l -> l.startsWith("| proxy CPU per echoed message")).findFirst().orElseThrow();
+        assertThat(echo).isEqualTo("| proxy CPU per echoed message, µs (64 B) | - | 10.0 | 11.5 | 1.15x |");
+    }
+}
