@@ -9,7 +9,7 @@ package io.switchboard.config;
  * @param maxConnectionsPerIp  open WebSockets per client IP; default 0 (no limit)
  * @param handshakesPerSecond  upgrade attempts per client IP per second; default 0 (no limit)
  * @param maxHeaderSize        largest request head (request line + headers) a client may send;
- *                             larger ones get 400 or 431; default 16 KiB
+ *                             larger ones get 400 or 431; default 16 KiB (see also {@link #maxRequestLine})
  */
 public record Limits(int maxConnections, int maxConnectionsPerIp, int handshakesPerSecond, int maxHeaderSize) {
     /** The default {@code max-header-size}. */
@@ -22,5 +22,13 @@ public record Limits(int maxConnections, int maxConnectionsPerIp, int handshakes
         if (maxConnections < 0 || maxConnectionsPerIp < 0 || handshakesPerSecond < 0 || maxHeaderSize < 1024) {
             throw new IllegalArgumentException("limits must be >= 0");
         }
+    }
+
+    /**
+     * The longest request line a client may send: {@code max-header-size} or 8 KiB, whichever is
+     * smaller (a longer one gets 414 or 400). Both acceptors apply it, Helidon's and the loop's.
+     */
+    public int maxRequestLine() {
+        return Math.min(maxHeaderSize, 8192);
     }
 }

@@ -119,6 +119,15 @@ class HttpHardeningTest {
     }
 
     @Test
+    void anUpgradeWithARequestLineOver8KiBIsRefusedUnderTheHeadLimit() throws Exception {
+        // 9,000 bytes of target: over the 8KiB request-line cap, under the default 16KiB head limit
+        String line = "GET /ws?q=" + "a".repeat(9000) + " HTTP/1.1\r\n";
+        assertThat(statusOf(line + "Host: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"))
+                .matches("HTTP/1.1 4(00|14).*");
+    }
+
+    @Test
     void anUpgradeWithABodyIsRefused() throws Exception {
         assertThat(statusOf("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nContent-Length: 5\r\n\r\nhello"))

@@ -98,7 +98,7 @@ public final class Switchboard implements AutoCloseable {
     private Acceptor accept(ProxyConfig config, TunnelUpgrader upgrader) {
         try {
             return Acceptor.open(new InetSocketAddress(config.listen().host(), config.listen().port()), upgrader, timers,
-                    config.timeouts().handshake(), config.limits().maxHeaderSize(),
+                    config.timeouts().handshake(), config.limits(),
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
         } catch (IOException | RuntimeException e) {
             timers.shutdownNow();
@@ -118,7 +118,7 @@ public final class Switchboard implements AutoCloseable {
         Http1Config http1 = Http1Config.builder()
                 .addReceiveListener(new HandshakeDeadline(timers, handshake))
                 .maxHeadersSize(config.limits().maxHeaderSize())
-                .maxPrologueLength(Math.min(config.limits().maxHeaderSize(), 8192))
+                .maxPrologueLength(config.limits().maxRequestLine())
                 .build();
         Http1ConnectionSelectorConfig.Builder selector = Http1ConnectionSelector.builder().config(http1);
         for (String spelling : TunnelUpgrader.SPELLINGS) {

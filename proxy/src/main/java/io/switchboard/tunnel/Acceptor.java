@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.switchboard.config.Limits;
 import io.switchboard.route.RequestInfo;
 
 /**
@@ -47,17 +48,19 @@ public final class Acceptor implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final long handshakeMillis;
     private final int maxHead;
+    private final int maxLine;
     private final InetSocketAddress helidon;
     private final ChannelLoop loop;
     private SelectionKey key; // loop thread only
 
     private Acceptor(ServerSocketChannel server, TunnelUpgrader upgrader, ScheduledExecutorService timers,
-                     Duration handshake, int maxHead, InetSocketAddress helidon) {
+                     Duration handshake, Limits limits, InetSocketAddress helidon) {
         this.server = server;
         this.upgrader = upgrader;
         this.timers = timers;
         this.handshakeMillis = handshake.toMillis();
-        this.maxHead = maxHead;
+        this.maxHead = limits.maxHeaderSize();
+        this.maxLine = limits.maxRequestLine();
         this.helidon = helidon;
         this.loop = ChannelLoop.next();
     }
@@ -66,13 +69,13 @@ public final class Acceptor implements AutoCloseable {
      * Binds {@code address} and starts accepting.
      *
      * @param handshake the whole head must arrive within this (zero: no limit)
-     * @param maxHead   the largest head read here; a larger one is Helidon's to refuse
+     * @param limits    the largest head and request line read here; larger ones are Helidon's to refuse
      * @param helidon   Helidon's loopback listener
      * @throws IOException when the address cannot be bound
      */
     @SuppressWarnings("unchecked")
     public static Acceptor open(InetSocketAddress address, TunnelUpgrader upgrader, ScheduledExecutorService timers,
-                                Duration handshake, int maxHead, InetSocketAddress helidon) throws IOException {
+                                Duration handshake, Limits limits, InetSocketAddress helidon) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -85,7 +88,7 @@ public final class Acceptor implements AutoCloseable {
             server.close();
             throw e;
         }
-        Acceptor acceptor = new Acceptor(server, upgrader, timers, handshake, maxHead, helidon);
+        Acceptor acceptor = new Acceptor(server, upgrader, timers, handshake, limits, helidon);
         acceptor.loop.execute(acceptor::register);
         return acceptor;
     }
@@ -215,7 +218,7 @@ public final class Acceptor implements AutoCloseable {
             }
             stopTimer();
             ChannelLoop.park(key); // the upgrade's tunnel, or the splice, reads it next
-            RequestHead parsed = RequestHead.parse(b, end);
+            RequestHead parsed = RequestHead.parse(b, end, maxLine);
             if (parsed != null) {
                 String ip = ((InetSocketAddress) channel.socket().getRemoteSocketAddress()).getAddress().getHostAddress();
                 RequestInfo request = new RequestInfo(ip, parsed.host(), parsed.path(), parsed.query(), parsed.headers());

@@ -43,11 +43,12 @@ record RequestHead(String method, String path, String query, WritableHeaders<?> 
     /**
      * Parses {@code b[0, end)}, the head up to and including its blank line.
      *
+     * @param maxLine the longest request line taken here (a longer one is Helidon's to refuse)
      * @return the head of a plain WebSocket upgrade, or null for anything else
      */
-    static RequestHead parse(byte[] b, int end) {
+    static RequestHead parse(byte[] b, int end, int maxLine) {
         int lineEnd = indexOf(b, (byte) '\n', 0, end);
-        if (lineEnd < GET.length + HTTP11.length - 1 || !mayBeUpgrade(b, end)) {
+        if (lineEnd < GET.length + HTTP11.length - 1 || lineEnd + 1 > maxLine || !mayBeUpgrade(b, end)) {
             return null;
         }
         int targetEnd = lineEnd + 1 - HTTP11.length;
