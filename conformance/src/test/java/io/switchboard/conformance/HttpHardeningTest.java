@@ -43,7 +43,7 @@ class HttpHardeningTest {
     }
 
     /** Sends {@code parts} (100 ms apart, so each arrives in a read of its own) and returns the answer's status line. */
-    private static String statusOn(int port, String... parts) throws Exception {
+    static String statusOn(int port, String... parts) throws Exception {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             s.setSoTimeout(5000);

@@ -67,6 +67,7 @@ record RequestHead(String method, String path, String query, WritableHeaders<?> 
         WritableHeaders<?> headers = WritableHeaders.create();
         String host = null;
         boolean upgrade = false;
+        boolean sawUpgrade = false;
         int at = lineEnd + 1;
         while (at < end - 2) { // the last two bytes are the blank line's CRLF
             int eol = indexOf(b, (byte) '\n', at, end);
@@ -80,14 +81,21 @@ record RequestHead(String method, String path, String query, WritableHeaders<?> 
             }
             HeaderName name = HeaderNames.create(ascii(b, at, colon));
             if (name.equals(HeaderNames.HOST)) {
-                if (host != null) {
-                    return null; // two Hosts: RFC 9112 §3.2 makes that a 400, Helidon's to give
+                if (host != null || !plainHost(value)) {
+                    return null; // two Hosts (RFC 9112 §3.2), or one Helidon has to judge: its 400 either way
                 }
                 host = value;
             } else if (name.equals(HeaderNames.CONTENT_LENGTH) || name.equals(HeaderNames.TRANSFER_ENCODING)) {
                 return null; // a body on an upgrade: left to Helidon rather than risk reading it twice
             } else if (name.equals(HeaderNames.UPGRADE)) {
+                if (sawUpgrade) {
+                    return null; // Helidon goes by the first Upgrade header: it decides which one counts
+                }
+                sawUpgrade = true;
                 upgrade = TunnelUpgrader.SPELLINGS.contains(value); // as Helidon's upgrader lookup
+            } else if (name.equals(HeaderNames.X_HELIDON_CN)) {
+                at = eol + 1;
+                continue; // Helidon's own name for a TLS client certificate: a client may not send it
             }
             headers.add(HeaderValues.create(name, value));
             at = eol + 1;
@@ -95,12 +103,17 @@ record RequestHead(String method, String path, String query, WritableHeaders<?> 
         return host == null || !upgrade ? null : new RequestHead("GET", path, query, headers, host);
     }
 
-    /** Origin-form (RFC 9112 §3.2.1): visible ASCII without the characters URIs never carry raw. */
+    /**
+     * Origin-form (RFC 9112 §3.2.1) made only of the characters RFC 3986 allows raw in a path and
+     * a query: unreserved, sub-delims, {@code : @ / ?} and valid percent-escapes. Helidon refuses
+     * anything else (its path check is {@code java.net.URI}'s, its query check RFC 3986's), so
+     * such a target goes to it, for the same 400 in both accept modes; {@code [ ]} are the ones
+     * browsers send raw.
+     */
     private static boolean validTarget(byte[] b, int from, int to) {
         for (int i = from; i < to; i++) {
             byte c = b[i];
-            if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`'
-                    || c == '{' || c == '|' || c == '}' || c == '#') {
+            if (!unreserved(c) && "!$&'()*+,;=:@/?%".indexOf(c) < 0) {
                 return false;
             }
             if (c == '%' && (i + 2 >= to || !hex(b[i + 1]) || !hex(b[i + 2]))) {
@@ -108,6 +121,45 @@ record RequestHead(String method, String path, String query, WritableHeaders<?> 
             }
         }
         return to > from;
+    }
+
+    /**
+     * A Host the loop takes itself: a name or IPv4 address of letters, digits and {@code - . _ ~},
+     * with an optional numeric port. Anything else (an IP literal in brackets, sub-delims,
+     * escapes, {@code @}, an empty value) is Helidon's to check, which refuses what RFC 3986 does
+     * not allow; the loop must never route on a Host Helidon would refuse.
+     */
+    static boolean plainHost(String value) {
+        int colon = value.indexOf(':');
+        int nameEnd = colon < 0 ? value.length() : colon;
+        if (nameEnd == 0) {
+            return false;
+        }
+        for (int i = 0; i < nameEnd; i++) {
+            char c = value.charAt(i);
+            if (c > 0x7e || !unreserved((byte) c)) {
+                return false;
+            }
+        }
+        if (colon < 0) {
+            return true;
+        }
+        int digits = value.length() - colon - 1;
+        if (digits < 1 || digits > 5) {
+            return false;
+        }
+        for (int i = colon + 1; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 3986 §2.3: letters, digits and {@code - . _ ~}. */
+    private static boolean unreserved(byte c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '.' || c == '_'
+                || c == '~';
     }
 
     /** A field name is a token (RFC 9110 §5.1). */
@@ -123,7 +175,12 @@ record RequestHead(String method, String path, String query, WritableHeaders<?> 
         return true;
     }
 
-    /** A field value without its surrounding blanks, or null when it holds a control character (RFC 9110 §5.5). */
+    /**
+     * A field value without its surrounding blanks, or null when it holds a control character (RFC
+     * 9110 §5.5) or a byte outside ASCII. Helidon reads values as US-ASCII and turns such bytes
+     * into {@code ?}, so a head with one is left to it: both accept modes then forward, and hash
+     * sticky keys from, the same value.
+     */
     private static String value(byte[] b, int from, int to) {
         while (from < to && (b[from] == ' ' || b[from] == '\t')) {
             from++;
@@ -133,7 +190,7 @@ record RequestHead(String method, String path, String query, WritableHeaders<?> 
         }
         for (int i = from; i < to; i++) {
             int c = b[i] & 0xff;
-            if (c < 0x20 && c != '\t' || c == 0x7f) {
+            if (c < 0x20 && c != '\t' || c >= 0x7f) {
                 return null;
             }
         }
