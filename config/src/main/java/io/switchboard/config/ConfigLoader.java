@@ -18,6 +18,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Loads and validates a Switchboard YAML config into a {@link ProxyConfig}.
@@ -77,7 +78,17 @@ public final class ConfigLoader {
     public static ProxyConfig parse(String yamlText, String sourceName) throws ConfigException {
         Problems problems = new Problems(sourceName);
         Node root = compose(yamlText, problems);
-        ProxyConfig config = root == null ? null : build(root, sourceName, problems);
+        ProxyConfig config;
+        try {
+            config = root == null ? null : build(root, sourceName, problems);
+        } catch (RuntimeException e) {
+            // a rule a value object enforces that no parser checked first: still a config error,
+            // reported like the others (check and reload must never see a stack trace)
+            if (problems.isEmpty()) {
+                problems.add(0, 0, "", "invalid configuration: " + e.getMessage());
+            }
+            config = null;
+        }
         if (!problems.isEmpty()) {
             throw problems.toException();
         }
@@ -89,6 +100,10 @@ public final class ConfigLoader {
         // Duplicate keys stay allowed here: YamlMap reports them with both positions and goes on,
         // where SnakeYAML would stop at the first one.
         LoaderOptions options = new LoaderOptions();
+        // SnakeYAML's guard against alias bombs stops at 50 aliases to mappings or lists; a config
+        // that shares one policy block among many routes can use more (the file is the operator's,
+        // and composing nodes never expands an alias into copies)
+        options.setMaxAliasesForCollections(1000);
         Yaml yaml = new Yaml(new SafeConstructor(options));
         // An editor's byte-order mark is not content.
         String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
@@ -102,6 +117,21 @@ public final class ConfigLoader {
                     ? e.getContext() + ", " + e.getProblem() : e.getProblem();
             problems.add(e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark(), "",
                     "YAML syntax error: " + problem);
+            return null;
+        } catch (ReaderException e) {
+            // a character YAML does not allow (a control character): SnakeYAML gives only its offset
+            int line = 1;
+            int column = 1;
+            for (int i = 0; i < Math.min(e.getPosition(), text.length()); i++) {
+                if (text.charAt(i) == '\n') {
+                    line++;
+                    column = 1;
+                } else {
+                    column++;
+                }
+            }
+            problems.add(line, column, "", String.format("YAML error: character U+%04X is not allowed in YAML",
+                    e.getCodePoint()));
             return null;
         } catch (YAMLException e) {
             problems.add(0, 0, "", "YAML error: " + e.getMessage());
@@ -141,6 +171,11 @@ public final class ConfigLoader {
         LogConfig log = log(top.get("log"), problems);
         java.util.Optional<TlsFiles> tls = tls(top.get("tls"), problems);
         Accept accept = accept(top.get("accept"), tls.isPresent() || top.get("tls") != null, problems);
+        if (listen != null && clash(listen, admin.listen())) {
+            boolean adminGiven = top.get("admin") != null;
+            problems.add(adminGiven ? top.get("admin") : listenNode, adminGiven ? "admin.listen" : "listen",
+                    "listen (" + listen + ") and admin.listen (" + admin.listen() + ") would bind the same port");
+        }
         if (!problems.isEmpty()) {
             return null;
         }
@@ -162,14 +197,19 @@ public final class ConfigLoader {
         String[] keys = {"cert-file", "key-file"};
         for (int i = 0; i < 2; i++) {
             Node n = map.required(keys[i]);
-            files[i] = n == null ? null : Values.text(n, map.join(keys[i]), "a PEM file path", problems);
-            if (files[i] != null && !java.nio.file.Files.isReadable(Path.of(files[i]))) {
-                problems.add(n, map.join(keys[i]), "cannot read '" + files[i] + "'");
-                files[i] = null;
-            }
+            files[i] = n == null ? null : Values.readableFile(n, map.join(keys[i]), "a PEM file path", problems);
         }
         return files[0] == null || files[1] == null ? java.util.Optional.empty()
                 : java.util.Optional.of(new TlsFiles(files[0], files[1]));
+    }
+
+    /** Whether two listeners would bind one port: the same port on the same host, or on any host (a wildcard). */
+    private static boolean clash(HostPort a, HostPort b) {
+        if (a.port() == 0 || a.port() != b.port()) {
+            return false;
+        }
+        java.util.function.Predicate<String> any = h -> h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]");
+        return a.host().equals(b.host()) || any.test(a.host()) || any.test(b.host());
     }
 
     /** {@code accept: loop | helidon}; loop by default, helidon (and only helidon) with {@code tls}. */

@@ -68,7 +68,7 @@ final class DrainParser {
         HostPort hp = listen == null ? AdminConfig.DEFAULT.listen()
                 : Values.convert(listen, "admin.listen", "host:port like 127.0.0.1:9901", HostPort::parse, problems);
         String file = map.get("token-file") == null ? null
-                : Values.text(map.get("token-file"), "admin.token-file", "a file path", problems);
+                : Values.readableFile(map.get("token-file"), "admin.token-file", "a file path", problems);
         String env = map.get("token-env") == null ? null
                 : Values.text(map.get("token-env"), "admin.token-env", "an environment variable name", problems);
         if (hp == null) {

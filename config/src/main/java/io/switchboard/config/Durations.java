@@ -16,6 +16,9 @@ public final class Durations {
     /** The start of every error message, so users see an accepted form next to the mistake. */
     public static final String EXPECTED = "expected a duration like 500ms, 20s, 5m, 24h";
 
+    /** The longest duration accepted anywhere: a year, far beyond any timeout, and safe for nanosecond arithmetic. */
+    public static final Duration MAX = Duration.ofDays(365);
+
     private static final Pattern FORM = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final Pattern SIGNED = Pattern.compile("-\\d+(ms|s|m|h)?");
     private static final Pattern PLAIN = Pattern.compile("\\d+");
@@ -39,17 +42,22 @@ public final class Durations {
         String s = text.strip();
         Matcher m = FORM.matcher(s);
         if (m.matches()) {
+            Duration d;
             try {
                 long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
+                d = switch (m.group(2)) {
                     case "ms" -> Duration.ofMillis(n);
                     case "s" -> Duration.ofSeconds(n);
                     case "m" -> Duration.ofSeconds(Math.multiplyExact(n, 60L));
                     default -> Duration.ofSeconds(Math.multiplyExact(n, 3600L));
                 };
             } catch (ArithmeticException | NumberFormatException e) {
-                throw fail(text, " (too large)");
+                throw fail(text, " (too large: at most 8760h, a year)");
             }
+            if (d.compareTo(MAX) > 0) {
+                throw fail(text, " (too large: at most 8760h, a year)");
+            }
+            return d;
         }
         if (PLAIN.matcher(s).matches()) {
             if (s.chars().allMatch(c -> c == '0')) {

@@ -76,6 +76,10 @@ final class PoolsParser {
         Node dnsNode = map.get("dns");
         HostPort dns = dnsNode == null ? null
                 : Values.convert(dnsNode, map.join("dns"), "name:port like chat-headless:9000", HostPort::parse, problems);
+        if (dns != null && dns.port() == 0) {
+            problems.add(dnsNode, map.join("dns"), "expected a backend port from 1 to 65535; got 0");
+            dns = null;
+        }
         List<BackendConfig> backends = dnsNode != null ? resolve(dns, dnsNode, map.join("dns"))
                 : backends(map.required("backends"), map.join("backends"));
         if (dnsNode != null && map.get("backends") != null) {
@@ -133,10 +137,7 @@ final class PoolsParser {
             return java.util.Optional.empty();
         }
         Node ca = map.get("ca-file");
-        String file = ca == null ? null : Values.text(ca, map.join("ca-file"), "a PEM file path", problems);
-        if (file != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
-            problems.add(ca, map.join("ca-file"), "cannot read '" + file + "'");
-        }
+        String file = ca == null ? null : Values.readableFile(ca, map.join("ca-file"), "a PEM file path", problems);
         return java.util.Optional.of(new BackendTls(java.util.Optional.ofNullable(file)));
     }
 
@@ -157,12 +158,12 @@ final class PoolsParser {
             probe = null;
         }
         Node ws = map.get("websocket");
-        boolean websocket = ws != null && ws instanceof ScalarNode s && s.getValue().equals("true");
+        Boolean websocket = ws == null ? Boolean.FALSE : Values.flag(ws, map.join("websocket"), problems);
         Duration interval = map.duration("interval", Duration.ofSeconds(5));
         Duration timeout = map.duration("timeout", Duration.ofSeconds(2));
         Integer rise = map.get("rise") == null ? Integer.valueOf(2) : Values.integer(map.get("rise"), map.join("rise"), 1, 100, problems);
         Integer fall = map.get("fall") == null ? Integer.valueOf(3) : Values.integer(map.get("fall"), map.join("fall"), 1, 100, problems);
-        if (probe == null || rise == null || fall == null || interval.isZero() || timeout.isZero()) {
+        if (probe == null || websocket == null || rise == null || fall == null || interval.isZero() || timeout.isZero()) {
             if (probe != null && (interval.isZero() || timeout.isZero())) {
                 problems.add(node, path, "interval and timeout must be above 0");
             }

@@ -71,6 +71,35 @@ final class Values {
         }
     }
 
+    /**
+     * A path to a file the proxy reads (certificates, keys, a token): it must name a regular,
+     * readable file. Checked when the config loads, so {@code check} and a reload report it with
+     * its line, instead of the listener failing at start-up.
+     *
+     * @return the path as written, or null after reporting the problem
+     */
+    static String readableFile(Node node, String path, String expected, Problems problems) {
+        String file = text(node, path, expected, problems);
+        if (file == null) {
+            return null;
+        }
+        java.nio.file.Path p;
+        try {
+            p = java.nio.file.Path.of(file);
+        } catch (java.nio.file.InvalidPathException e) {
+            problems.add(node, path, "not a valid file path: '" + file + "'");
+            return null;
+        }
+        String why = !java.nio.file.Files.exists(p) ? "no such file"
+                : java.nio.file.Files.isDirectory(p) ? "a directory, not a file"
+                : !java.nio.file.Files.isReadable(p) ? "permission denied" : null;
+        if (why != null) {
+            problems.add(node, path, "cannot read '" + file + "': " + why);
+            return null;
+        }
+        return file;
+    }
+
     /** A yes/no switch: {@code true}, {@code false}, or YAML 1.1's {@code on}, {@code off}, {@code yes}, {@code no}. */
     static Boolean flag(Node node, String path, Problems problems) {
         String s = text(node, path, "true or false", problems);

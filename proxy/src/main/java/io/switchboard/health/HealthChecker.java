@@ -103,7 +103,7 @@ public final class HealthChecker {
 
     /** One probe; null when it passed, else why it failed. */
     static String probeOnce(HostPort target, HealthCheck check, io.switchboard.config.BackendTls tls) {
-        int timeout = (int) check.timeout().toMillis();
+        int timeout = (int) Math.min(Integer.MAX_VALUE, check.timeout().toMillis()); // an int of ms: about 24 days
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress(target.host(), target.port()), timeout);
             plain.setSoTimeout(timeout);

@@ -103,8 +103,9 @@ final class UpstreamDialer {
         Timeouts timeouts = plan.timeouts();
         socket.setTcpNoDelay(true);
         TcpKeepAlive.apply(socket);
-        socket.connect(plan.address(), (int) timeouts.connect().toMillis());
-        socket.setSoTimeout((int) Math.max(1, timeouts.upstreamHandshake().toMillis()));
+        // durations reach a year; a socket timeout is an int of milliseconds (about 24 days)
+        socket.connect(plan.address(), (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()));
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeouts.upstreamHandshake().toMillis())));
     }
 
     /** Reads the rest of a refused upgrade's body, up to its Content-Length or EOF. */
