@@ -129,7 +129,12 @@ final class Reloader {
                     byte[] now = read(file);
                     if (!java.util.Arrays.equals(now, lastSeen)) { // another file of the directory, or a touch
                         lastSeen = now;
-                        reload();
+                        try {
+                            reload();
+                        } catch (RuntimeException e) {
+                            // a bug in applying one config must not end the watching: later edits still reload
+                            LOG.log(java.util.logging.Level.WARNING, "reload failed: " + e, e);
+                        }
                     }
                 }
             } catch (IOException e) {
