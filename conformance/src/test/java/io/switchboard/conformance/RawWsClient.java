@@ -100,6 +100,11 @@ public final class RawWsClient implements AutoCloseable {
         return b.append("\r\n").toString();
     }
 
+    /** The TCP socket, for tests that write past what a frame helper does. */
+    public Socket socket() {
+        return socket;
+    }
+
     /** Writes bytes as they are, in one write call. */
     public void write(byte[] bytes) {
         try {

@@ -10,7 +10,10 @@ import io.switchboard.ws.CloseCodes;
  * Joins an established tunnel's two sockets to a {@link ChannelLoop}: each socket's readiness
  * drives the same relay code the blocking threads run (proof of life, frame scanning, relaying,
  * the close handshake), on the loop thread. Backpressure: after a read, if the other leg's writer
- * kept bytes back, this socket is not read again until they are written.
+ * kept bytes back, or this leg's own writer did (the proxy's replies to this peer: Pongs in
+ * terminate mode, a Close), this socket is not read again until they are written. Without the
+ * second rule a client that sends Pings and never reads would grow the proxy's Pong backlog
+ * without bound.
  */
 final class LoopBinding {
     private final TunnelConnection tunnel;
@@ -112,8 +115,10 @@ final class LoopBinding {
                 forward.endBatch();
                 back.endBatch();
             }
-            if (other.writer().hasBacklog() && key != null && key.isValid()) {
-                key.interestOpsAnd(~SelectionKey.OP_READ); // the other peer reads slowly: wait for it
+            if ((other.writer().hasBacklog() || writer().hasBacklog()) && key != null && key.isValid()) {
+                // the other peer reads slowly, or this one does not read the proxy's replies to it
+                // (Pongs, a Close): wait for it, so neither backlog grows past one read's worth
+                key.interestOpsAnd(~SelectionKey.OP_READ);
             }
         }
 
@@ -126,12 +131,13 @@ final class LoopBinding {
         public void writable() {
             if (writer().drain()) {
                 other.resume();
+                resume(); // this peer may have been waiting for its own replies to go out
             }
         }
 
-        /** Reads again, unless this side ended or the other side's writer still holds bytes back. */
+        /** Reads again, unless this side ended or a writer it feeds (the other side's, or its own replies) holds bytes back. */
         void resume() {
-            if (!ended && key != null && key.isValid() && !other.writer().hasBacklog()) {
+            if (!ended && key != null && key.isValid() && !other.writer().hasBacklog() && !writer().hasBacklog()) {
                 key.interestOpsOr(SelectionKey.OP_READ);
             }
         }
