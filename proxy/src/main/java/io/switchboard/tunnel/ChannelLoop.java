@@ -233,11 +233,11 @@ final class ChannelLoop implements Runnable {
 
     private void ready(SelectionKey key) {
         Endpoint endpoint = (Endpoint) key.attachment();
-        if (endpoint == PARKED) {
-            key.interestOps(0); // bytes (or an end) before the switch: left in the socket for the next owner
-            return;
-        }
         try {
+            if (endpoint == PARKED) {
+                key.interestOps(0); // bytes (or an end) before the switch: left in the socket for the next owner
+                return;
+            }
             if (key.isValid() && key.isAcceptable()) {
                 endpoint.acceptable();
                 return;

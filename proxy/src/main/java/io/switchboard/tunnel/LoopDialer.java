@@ -92,17 +92,25 @@ final class LoopDialer implements ChannelLoop.Endpoint {
 
     /** Connects to the backend {@link DialPlan#next()} gave, whose address is known. */
     private void connect() {
+        InetSocketAddress address = plan.address();
         try {
-            InetSocketAddress address = plan.address();
-            if (address.isUnresolved()) {
-                throw new IOException("cannot resolve " + address.getHostString());
-            }
             // an IPv4 backend gets an IPv4 socket: a dual-stack one costs an IPV6_V6ONLY call per dial
-            channel = address.getAddress() instanceof Inet4Address
-                    ? SocketChannel.open(StandardProtocolFamily.INET) : SocketChannel.open();
+            channel = address.isUnresolved() || !(address.getAddress() instanceof Inet4Address)
+                    ? SocketChannel.open() : SocketChannel.open(StandardProtocolFamily.INET);
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             TcpKeepAlive.apply(channel.socket());
+        } catch (IOException | RuntimeException e) {
+            // this process is out of sockets (file descriptors): not the backend's fault, so it is
+            // not counted towards ejecting it, as on the blocking path
+            plan.failed(backend, "no socket (" + e.getMessage() + ")");
+            tryNext();
+            return;
+        }
+        try {
+            if (address.isUnresolved()) {
+                throw new IOException("cannot resolve " + address.getHostString());
+            }
             step = Step.CONNECTING;
             arm(plan.timeouts().connect());
             // a loopback (or same-host) connect has usually finished before connect returns: asked

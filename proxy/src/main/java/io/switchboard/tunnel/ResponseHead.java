@@ -84,7 +84,8 @@ record ResponseHead(byte[] raw, int status, byte[] leftover) {
     long bodyWanted() {
         String length = header("Content-Length");
         try {
-            return Math.min(MAX_BODY, length == null ? Long.MAX_VALUE : Long.parseLong(length.trim()));
+            long wanted = length == null ? Long.MAX_VALUE : Long.parseLong(length.trim());
+            return wanted < 0 ? 0 : Math.min(MAX_BODY, wanted); // a negative length is malformed too
         } catch (NumberFormatException e) {
             return 0; // a malformed length: relay the head alone rather than guess
         }

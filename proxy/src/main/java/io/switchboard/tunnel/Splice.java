@@ -145,8 +145,10 @@ final class Splice {
                     passEnd();
                 } else {
                     other.key.interestOpsOr(SelectionKey.OP_READ);
-                    if ((key.interestOps() & SelectionKey.OP_READ) == 0 && !inputEnded) {
-                        key.interestOpsOr(SelectionKey.OP_READ); // the first flush to Helidon: start both ways
+                    // the first flush to Helidon starts both ways; otherwise this side stays unread
+                    // while its own bytes still wait for the other side (else they pile up in memory)
+                    if ((key.interestOps() & SelectionKey.OP_READ) == 0 && !inputEnded && other.waiting.isEmpty()) {
+                        key.interestOpsOr(SelectionKey.OP_READ);
                     }
                 }
             } catch (IOException e) {

@@ -84,6 +84,8 @@ class ResponseHeadTest {
         assertThat(head("HTTP/1.1 403 Forbidden\r\nContent-Length: 99999999\r\n\r\n").bodyWanted())
                 .isEqualTo(ResponseHead.MAX_BODY);
         assertThat(head("HTTP/1.1 403 Forbidden\r\nContent-Length: ten\r\n\r\n").bodyWanted()).isZero();
+        // negative: as malformed (it reached the loop's body copy as a negative length before)
+        assertThat(head("HTTP/1.1 403 Forbidden\r\nContent-Length: -5\r\n\r\n").bodyWanted()).isZero();
     }
 
     private static ResponseHead head(String s) throws IOException {
