@@ -27,6 +27,10 @@ final class Liveness {
     private volatile ScheduledFuture<?> upstreamCheck;
     private volatile ScheduledFuture<?> idleCheck;
     private volatile ScheduledFuture<?> lifetimeEnd;
+    // which heartbeat check of each leg is current (guarded by this): a Pong's re-arm on the loop
+    // and a running check's re-arm on the timer thread must not both leave a chain behind
+    private long downstreamGeneration;
+    private long upstreamGeneration;
 
     Liveness(ScheduledExecutorService timers, TunnelConnection tunnel, WebSocketPolicy policy, long openedAt) {
         this.timers = timers;
@@ -53,11 +57,13 @@ final class Liveness {
         return (long) (lifetime.toNanos() * factor);
     }
 
-    private void scheduleLeg(Leg leg, long delayNanos) {
+    /** Makes a new check of {@code leg} the current one, due in {@code delayNanos}. */
+    private synchronized void scheduleLeg(Leg leg, long delayNanos) {
         if (leg.heartbeat == null || stopped) {
             return;
         }
-        ScheduledFuture<?> f = at(() -> checkLeg(leg), delayNanos);
+        long generation = leg.side == Side.DOWNSTREAM ? ++downstreamGeneration : ++upstreamGeneration;
+        ScheduledFuture<?> f = at(() -> checkLeg(leg, generation), delayNanos);
         if (leg.side == Side.DOWNSTREAM) {
             downstreamCheck = f;
         } else {
@@ -66,7 +72,7 @@ final class Liveness {
     }
 
     /** A pong answered the proxy's ping on {@code leg}: look again one interval from now. */
-    void answered(Leg leg) {
+    synchronized void answered(Leg leg) {
         if (stopped) {
             return;
         }
@@ -77,16 +83,30 @@ final class Liveness {
         scheduleLeg(leg, (leg.side == Side.DOWNSTREAM ? policy.downstream() : policy.upstream()).interval().toNanos());
     }
 
-    private void checkLeg(Leg leg) {
+    private synchronized boolean current(Leg leg, long generation) {
+        return !stopped && generation == (leg.side == Side.DOWNSTREAM ? downstreamGeneration : upstreamGeneration);
+    }
+
+    /** Re-arms {@code leg}'s check unless a newer one replaced this one meanwhile. */
+    private synchronized void rearm(Leg leg, long generation, long delayNanos) {
+        if (current(leg, generation)) {
+            scheduleLeg(leg, delayNanos);
+        }
+    }
+
+    private void checkLeg(Leg leg, long generation) {
+        if (!current(leg, generation)) {
+            return; // a Pong re-armed this leg after this check was queued
+        }
         long now = System.nanoTime();
         LegHeartbeat.Check check = leg.heartbeat.check(now, leg.out.lastProgress());
         switch (check.action()) {
             case REAP -> tunnel.closing().reap(leg.side);
             case PING -> {
                 tunnel.ping(leg, leg.heartbeat.ping(now));
-                scheduleLeg(leg, check.nextNanos() - now);
+                rearm(leg, generation, check.nextNanos() - now);
             }
-            case WAIT -> scheduleLeg(leg, check.nextNanos() - now);
+            case WAIT -> rearm(leg, generation, check.nextNanos() - now);
         }
     }
 
