@@ -197,7 +197,8 @@ public final class ConfigLoader {
         String[] keys = {"cert-file", "key-file"};
         for (int i = 0; i < 2; i++) {
             Node n = map.required(keys[i]);
-            files[i] = n == null ? null : Values.readableFile(n, map.join(keys[i]), "a PEM file path", problems);
+            files[i] = n == null ? null : Values.pemFile(n, map.join(keys[i]), problems,
+                    i == 0 ? Pem::certificates : Pem::privateKey);
         }
         return files[0] == null || files[1] == null ? java.util.Optional.empty()
                 : java.util.Optional.of(new TlsFiles(files[0], files[1]));

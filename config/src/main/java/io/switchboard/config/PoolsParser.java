@@ -137,7 +137,7 @@ final class PoolsParser {
             return java.util.Optional.empty();
         }
         Node ca = map.get("ca-file");
-        String file = ca == null ? null : Values.readableFile(ca, map.join("ca-file"), "a PEM file path", problems);
+        String file = ca == null ? null : Values.pemFile(ca, map.join("ca-file"), problems, Pem::certificates);
         return java.util.Optional.of(new BackendTls(java.util.Optional.ofNullable(file)));
     }
 

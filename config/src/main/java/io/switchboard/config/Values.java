@@ -100,6 +100,29 @@ final class Values {
         return file;
     }
 
+    /**
+     * {@link #readableFile}, then the file's contents checked by {@code parse} (one of {@link Pem}'s
+     * readers), so a file of the wrong kind is reported with its key and line.
+     */
+    static String pemFile(Node node, String path, Problems problems, PemReader parse) {
+        String file = readableFile(node, path, "a PEM file path", problems);
+        if (file == null) {
+            return null;
+        }
+        try {
+            parse.read(java.nio.file.Path.of(file));
+            return file;
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            problems.add(node, path, "'" + file + "': " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** One of {@link Pem}'s readers. */
+    interface PemReader {
+        Object read(java.nio.file.Path file) throws java.io.IOException;
+    }
+
     /** A yes/no switch: {@code true}, {@code false}, or YAML 1.1's {@code on}, {@code off}, {@code yes}, {@code no}. */
     static Boolean flag(Node node, String path, Problems problems) {
         String s = text(node, path, "true or false", problems);

@@ -82,8 +82,8 @@ class ConfigErrorsTest {
         assertThat(ConfigLoader.parse(base + "accept: helidon\n", "t.yaml").accept()).isEqualTo(Accept.HELIDON);
         assertThat(errors(base + "accept: kernel\n"))
                 .containsExactly("t.yaml:5:9: accept: expected one of loop, helidon; got 'kernel'");
-        java.nio.file.Path cert = java.nio.file.Files.writeString(dir.resolve("c.pem"), "x");
-        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("k.pem"), "x");
+        java.nio.file.Path cert = LoadTimeChecksTest.fixture("cert.pem");
+        java.nio.file.Path key = LoadTimeChecksTest.fixture("key.pem");
         String tls = "tls: {cert-file: " + cert + ", key-file: " + key + "}\n";
         assertThat(ConfigLoader.parse(base + tls, "t.yaml").accept()).isEqualTo(Accept.HELIDON);
         assertThat(errors(base + tls + "accept: loop\n")).containsExactly(

@@ -58,13 +58,38 @@ class LoadTimeChecksTest {
 
     @Test
     void filesTheProxyReadsMustBeReadableFiles(@TempDir Path dir) throws IOException {
-        Path file = Files.writeString(dir.resolve("cert.pem"), "x");
+        Path file = fixture("key.pem");
         assertThat(errors(BASE + "tls: {cert-file: " + dir + ", key-file: " + file + "}\n"))
                 .containsExactly("t.yaml:5:18: tls.cert-file: cannot read '" + dir + "': a directory, not a file");
         assertThat(errors(BASE + "tls: {cert-file: \"a\\0b\", key-file: " + file + "}\n"))
                 .containsExactly("t.yaml:5:18: tls.cert-file: not a valid file path: 'a\u0000b'");
         assertThat(errors(BASE + "admin: {token-file: " + dir.resolve("missing") + "}\n"))
                 .containsExactly("t.yaml:5:21: admin.token-file: cannot read '" + dir.resolve("missing") + "': no such file");
+    }
+
+    /** A file of {@code src/test/resources/tls}: a self-signed EC certificate, its PKCS#8 key, the same key in the traditional form (openssl). */
+    static Path fixture(String name) {
+        try {
+            return Path.of(LoadTimeChecksTest.class.getResource("/tls/" + name).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void tlsFilesMustHoldWhatTheyAreFor(@TempDir Path dir) throws Exception {
+        Path cert = fixture("cert.pem");
+        Path key = fixture("key.pem");
+        assertThat(ConfigLoader.parse(BASE + "tls: {cert-file: " + cert + ", key-file: " + key + "}\n", "t.yaml").tls())
+                .isPresent();
+        Path traditional = fixture("traditional-key.pem");
+        assertThat(errors(BASE + "tls: {cert-file: " + cert + ", key-file: " + traditional + "}\n")).containsExactly(
+                "t.yaml:5:" + (30 + cert.toString().length()) + ": tls.key-file: '" + traditional + "': no unencrypted PKCS#8"
+                        + " 'BEGIN PRIVATE KEY' block (convert one with: openssl pkcs8 -topk8 -nocrypt -in key.pem)");
+        assertThat(errors(BASE + "tls: {cert-file: " + key + ", key-file: " + key + "}\n"))
+                .singleElement().asString().startsWith("t.yaml:5:18: tls.cert-file: '" + key + "': ");
+        assertThat(errors(BASE.replace("p: {backends: [127.0.0.1:9001]}", "p: {backends: [127.0.0.1:9001], tls: {ca-file: "
+                + key + "}}"))).singleElement().asString().startsWith("t.yaml:2:50: pools.p.tls.ca-file: '" + key + "': ");
     }
 
     @Test

@@ -1,13 +1,11 @@
 package io.switchboard.http;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +19,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 import io.helidon.common.tls.Tls;
 import io.switchboard.config.BackendTls;
+import io.switchboard.config.Pem;
 
 /**
  * TLS toward backends, one way for every path that dials them (WebSocket upgrades, plain HTTP,
@@ -77,13 +76,11 @@ public final class UpstreamTls {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static List<X509Certificate> certificates(String file) {
         try {
-            return (List<X509Certificate>) (List<?>) List.copyOf(CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(Path.of(file)))));
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read CA certificates from " + file, e);
+            return Pem.certificates(Path.of(file));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot read CA certificates from " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,17 +1,11 @@
 package io.switchboard.server;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +13,7 @@ import java.util.logging.Logger;
 
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
+import io.switchboard.config.Pem;
 import io.switchboard.config.TlsFiles;
 
 /**
@@ -37,10 +32,10 @@ final class TlsLoader {
     /** Builds the listener's TLS from the files. */
     static Tls load(TlsFiles files) {
         try {
-            List<X509Certificate> chain = certificates(Path.of(files.certFile()));
-            PrivateKey key = privateKey(Path.of(files.keyFile()));
+            List<X509Certificate> chain = Pem.certificates(Path.of(files.certFile()));
+            PrivateKey key = Pem.privateKey(Path.of(files.keyFile()));
             return Tls.builder().privateKey(key).privateKeyCertChain(chain).build();
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("cannot load TLS from " + files.certFile() + " and " + files.keyFile() + ": " + e, e);
         }
     }
@@ -71,34 +66,5 @@ final class TlsLoader {
         } catch (IOException e) {
             return FileTime.fromMillis(0);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
-        var certs = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file)));
-        if (certs.isEmpty()) {
-            throw new IllegalArgumentException("no certificate in " + file);
-        }
-        return (List<X509Certificate>) (List<?>) List.copyOf(certs);
-    }
-
-    private static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
-        String pem = Files.readString(file);
-        int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
-        int end = pem.indexOf("-----END PRIVATE KEY-----");
-        if (begin < 0 || end < 0) {
-            throw new IllegalArgumentException(file + " holds no PKCS#8 'BEGIN PRIVATE KEY' block "
-                    + "(convert with: openssl pkcs8 -topk8 -nocrypt -in key.pem)");
-        }
-        byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + 27, end));
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
-        for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (GeneralSecurityException wrongAlgorithm) {
-                // try the next
-            }
-        }
-        throw new IllegalArgumentException(file + ": not an RSA, EC or Ed25519 key");
     }
 }
