@@ -123,7 +123,7 @@ public final class HttpForwarder implements Handler {
         for (Backend backend : candidates.subList(0, attempts)) {
             try (HttpClientResponse up = send(req, info, backend, hasBody, target.config().tls().orElse(null))) {
                 target.pool().reportSuccess(backend);
-                relayResponse(req, up, res, new HttpStream(target.pool().name(), backend.id(), up));
+                relayResponse(req, up, res, new HttpStream(target.pool().name(), backend.id(), up, isEventStream(up.headers())));
                 return AccessLog.line("http").add("backend", backend.id());
             } catch (RuntimeException e) {
                 if (res.isSent()) {
@@ -180,7 +180,7 @@ public final class HttpForwarder implements Handler {
             res.send();
             return;
         }
-        registry.add(stream);
+        registry.add(stream); // a process drain waits for it (HttpStream says which ones it ends)
         try (InputStream in = up.inputStream(); OutputStream os = res.outputStream()) {
             copy(in, os, stream);
         } catch (IOException | RuntimeException e) {
@@ -190,6 +190,12 @@ public final class HttpForwarder implements Handler {
         } finally {
             registry.remove(stream);
         }
+    }
+
+    /** Whether an answer is Server-Sent Events ({@code text/event-stream}, any parameters). */
+    static boolean isEventStream(io.helidon.http.Headers headers) {
+        return headers.first(HeaderNames.CONTENT_TYPE)
+                .map(v -> v.trim().toLowerCase(Locale.ROOT).startsWith("text/event-stream")).orElse(false);
     }
 
     private static void copy(InputStream in, OutputStream os, HttpStream stream) throws IOException {

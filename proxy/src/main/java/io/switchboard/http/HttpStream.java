@@ -4,20 +4,25 @@ import io.helidon.webclient.api.HttpClientResponse;
 import io.switchboard.drain.Drainable;
 
 /**
- * A plain HTTP response whose body is being streamed (a Server-Sent Events stream, a download).
- * A drain ends it cleanly: the relay loop stops, the response gets its last chunk, and the
- * upstream connection is closed.
+ * A plain HTTP response whose body is being relayed. A process drain waits for every one (until
+ * {@code drain.deadline}), and ends only a Server-Sent Events stream, which never ends by itself
+ * and whose clients reconnect: the relay loop stops, the response gets its last chunk, and the
+ * upstream connection is closed. Any other body (a download, a slow JSON answer) is finite and is
+ * left to finish: ending it would truncate it, and a chunked body cut at a chunk boundary even
+ * looks complete to the client.
  */
 final class HttpStream implements Drainable {
     private final String pool;
     private final String backend;
     private final HttpClientResponse upstream;
+    private final boolean eventStream;
     private volatile boolean draining;
 
-    HttpStream(String pool, String backend, HttpClientResponse upstream) {
+    HttpStream(String pool, String backend, HttpClientResponse upstream, boolean eventStream) {
         this.pool = pool;
         this.backend = backend;
         this.upstream = upstream;
+        this.eventStream = eventStream;
     }
 
     /** True once a drain asked the relay loop to stop. */
@@ -47,12 +52,19 @@ final class HttpStream implements Drainable {
 
     @Override
     public void drain(int code, String reason) {
-        draining = true;
-        upstream.close(); // unblocks the relay's read; the loop then ends the response normally
+        if (eventStream) {
+            end();
+        }
     }
 
+    /** At the drain deadline: whatever it is, it ends now (the process is about to exit). */
     @Override
     public void abort() {
-        drain(0, "");
+        end();
+    }
+
+    private void end() {
+        draining = true;
+        upstream.close(); // unblocks the relay's read; the loop then ends the response normally
     }
 }
