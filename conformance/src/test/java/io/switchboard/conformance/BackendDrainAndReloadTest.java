@@ -154,6 +154,66 @@ class BackendDrainAndReloadTest {
         }
     }
 
+    @Test
+    void rebalanceMovesOnlyTheSocketsWhoseOwnerTheReloadMoved() throws Exception {
+        // two pools: consistent hash (echo) and round robin (rr), both on a and b at first
+        String rr = "  rr:\n    balance: round-robin\n    backends: [" + BACKENDS.get(0).address() + ", "
+                + BACKENDS.get(1).address() + "]\n";
+        java.util.function.Function<List<EchoBackend>, String> config = backends -> yaml(backends, "")
+                .replace("deadline: 3s}", "deadline: 3s, rebalance: paced}")
+                .replace("routes:\n", rr + "routes:\n  - {path: /rr, pool: rr}\n");
+        Path file = ProxyProcess.writeConfig(config.apply(BACKENDS.subList(0, 2)));
+        try (ProxyProcess proxy = ProxyProcess.start("run", file.toString())) {
+            List<Conn> hashed = new ArrayList<>();
+            List<Conn> rotated = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                for (String path : new String[] {"/", "/rr"}) {
+                    RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), path, Map.of("X-User", "user-" + i));
+                    assertThat(up.head().status()).isEqualTo(101);
+                    up.client().sendText("/name");
+                    (path.equals("/") ? hashed : rotated).add(new Conn(up.client(), up.client().readMessage().text()));
+                }
+            }
+            // a change that moves no owner (the log format): nothing is closed, in either pool
+            Files.writeString(file, config.apply(BACKENDS.subList(0, 2)) + "log: {format: json}\n");
+            waitFor(() -> proxy.stderrText().contains("reload applied"), Duration.ofSeconds(10));
+            Thread.sleep(1000);
+            for (Conn c : concat(hashed, rotated)) {
+                assertThat(roundTrip(c).text()).as("untouched by a reload that moved no owner").isEqualTo("ping?");
+            }
+            // backend c joins the hash pool: exactly the keys it now owns move there; rr is untouched
+            Files.writeString(file, config.apply(BACKENDS) + "log: {format: json}\n");
+            waitFor(() -> proxy.stderrText().split("reload applied", -1).length > 2, Duration.ofSeconds(10));
+            Thread.sleep(1000);
+            int moved = 0;
+            for (int i = 0; i < hashed.size(); i++) {
+                RawWsClient.Frame f = roundTrip(hashed.get(i));
+                RawWsClient.Upgrade again = RawWsClient.upgrade(proxy.port(), "/", Map.of("X-User", "user-" + i));
+                again.client().sendText("/name");
+                String owner = again.client().readMessage().text();
+                again.client().close();
+                if (f.opcode() == RawWsClient.CLOSE) {
+                    moved++;
+                    assertThat(f.closeCode()).isEqualTo(1012);
+                    assertThat(owner).as("a moved key's new owner").isEqualTo("c");
+                } else {
+                    assertThat(owner).as("a key that stayed keeps its backend").isEqualTo(hashed.get(i).backend());
+                }
+            }
+            assertThat(moved).as("keys c took over").isPositive();
+            for (Conn c : rotated) {
+                assertThat(roundTrip(c).text()).as("round robin has no owners to move to").isEqualTo("ping?");
+            }
+            concat(hashed, rotated).forEach(c -> c.client().close());
+        }
+    }
+
+    private static List<Conn> concat(List<Conn> a, List<Conn> b) {
+        List<Conn> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     private static String uncheckedGet(ProxyProcess proxy, String path) {
         try {
             return get(proxy, path);

@@ -93,7 +93,7 @@ final class Reloader {
         metrics.watchBackends(routes::get);
         int removed = pace(d -> !fresh.lists(d.pool(), d.backend()), next.drain(), "backend removed");
         int moved = next.drain().rebalance() == DrainConfig.Rebalance.PACED
-                ? pace(d -> fresh.lists(d.pool(), d.backend()) && ownerChanged(fresh, d), next.drain(), "rebalance") : 0;
+                ? pace(d -> fresh.lists(d.pool(), d.backend()) && movedBy(current, fresh, d), next.drain(), "rebalance") : 0;
         LOG.info(why + " applied: " + next.pools().size() + " pools, " + next.routes().size() + " routes; closing "
                 + removed + " WebSockets on removed backends and " + moved + " moved by rebalance over "
                 + next.drain().spread().toMillis() + "ms");
@@ -106,12 +106,21 @@ final class Reloader {
         return n;
     }
 
-    private static boolean ownerChanged(Routes table, Drainable d) {
-        if (d.stickyKey() == null) {
-            return false; // placed by rotation, not by a key: no owner to return to
+    /**
+     * Whether this change moved {@code d}'s owner away from it: a consistent-hash pool whose ring
+     * gave {@code d}'s key to its backend before and to another one now. Connections in other
+     * pools have no owner to return to (round robin, least connections), and one already away from
+     * its owner (placed by failover, an ejection or the bounded load) was not moved by this change,
+     * so a reload that changes nothing about a pool's backends closes nothing there.
+     */
+    private static boolean movedBy(Routes before, Routes after, Drainable d) {
+        if (d.stickyKey() == null || after.pool(d.pool()).policy() != io.switchboard.balance.Policy.CONSISTENT_HASH) {
+            return false;
         }
-        var owner = table.pool(d.pool()).owner(d.stickyKey());
-        return owner != null && !owner.id().equals(d.backend());
+        io.switchboard.balance.Pool old = before.pool(d.pool());
+        var was = old == null ? null : old.owner(d.stickyKey());
+        var now = after.pool(d.pool()).owner(d.stickyKey());
+        return was != null && now != null && was.id().equals(d.backend()) && !now.id().equals(d.backend());
     }
 
     /** Watches the file's directory and reloads after a change (editors replace files; ConfigMaps swap links). */

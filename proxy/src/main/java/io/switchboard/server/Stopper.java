@@ -53,15 +53,20 @@ public final class Stopper {
         started = true;
         Thread.ofPlatform().name("switchboard-drain").start(() -> {
             int forced = 0;
+            boolean failed = false;
             try {
                 forced = proxy.drain().run(paced);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                failed = true; // a bug in the drain: still stop, and say so in the exit status
+                LOG.log(java.util.logging.Level.SEVERE, "drain failed: " + e, e);
             } finally {
-                proxy.close();
+                // each step in its own guard: main waits for exited, so a failure here must not hang it
+                closeQuietly(proxy::close);
                 closeQuietly(also);
                 AccessLog.flush(Duration.ofSeconds(5));
-                status = forced == 0 ? 0 : 1;
+                status = forced == 0 && !failed ? 0 : 1;
                 exited.countDown();
             }
         });
