@@ -26,6 +26,7 @@ abstract class LegWriter {
     private volatile long lastProgress = System.nanoTime();
     private Runnable pendingCallback;
     private byte[] callbackFrame;
+    private byte[] queuedPong;     // the proxy's own Pong waiting in pending, if any
 
     /**
      * Writes bytes to the socket: blocking (TCP's backpressure reaches the reading thread), or,
@@ -110,6 +111,35 @@ abstract class LegWriter {
     }
 
     /**
+     * Sends the proxy's Pong to the peer's latest Ping (terminate mode). While one still waits for
+     * a frame boundary it is replaced rather than joined: only the most recent Ping needs an answer
+     * (RFC 6455 §5.5.3), so a peer that floods Pings while the other direction streams a long frame
+     * queues one Pong, not one per Ping.
+     */
+    final void sendPong(byte[] frame) {
+        lock.lock();
+        try {
+            if (close != null) {
+                return;
+            }
+            if (atBoundary) {
+                emit(frame);
+                return;
+            }
+            if (pending == null) {
+                pending = new ArrayDeque<>(2);
+            }
+            if (queuedPong != null) {
+                pending.removeFirstOccurrence(queuedPong);
+            }
+            queuedPong = frame;
+            pending.add(frame);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Claims this leg's single Close for {@code frame} without writing it yet (no I/O, never
      * blocks), so no relayed Close can take its place; {@link #flush} writes it.
      *
@@ -178,6 +208,9 @@ abstract class LegWriter {
     }
 
     private void emit(byte[] frame) {
+        if (frame == queuedPong) {
+            queuedPong = null;
+        }
         write(frame, 0, frame.length);
         closeOnWire |= frame == close;
         if (frame == callbackFrame) {

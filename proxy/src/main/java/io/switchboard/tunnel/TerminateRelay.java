@@ -314,7 +314,7 @@ final class TerminateRelay implements Relay {
 
     private void control(int opcode, byte[] payload) {
         switch (opcode) {
-            case Opcode.PING -> from.out.send(io.switchboard.ws.Frames.control(Opcode.PONG, payload, from.masks()), false);
+            case Opcode.PING -> from.out.sendPong(io.switchboard.ws.Frames.control(Opcode.PONG, payload, from.masks()));
             case Opcode.PONG -> connection.ownPong(from, payload); // answers to the proxy's pings; others are ignored
             default -> close(payload);
         }
