@@ -165,8 +165,9 @@ final class FrameScanner {
             throw new MalformedFrameException("64-bit payload length with the top bit set");
         }
         boolean control = Opcode.isControl(h.opcode());
+        checkFrameSize(h); // control frames too: an illegal oversize one is passed on, but not past the limit
         if (!control) {
-            checkLimits(h);
+            checkMessageSize(h);
         }
         inFrame = true;
         frameOpcode = h.opcode();
@@ -177,10 +178,13 @@ final class FrameScanner {
                 ? new byte[(int) (h.headerLength() + h.payloadLength())] : null;
     }
 
-    private void checkLimits(FrameHeader h) {
+    private void checkFrameSize(FrameHeader h) {
         if (maxFrameSize > 0 && h.payloadLength() > maxFrameSize) {
             throw new TooBigException("frame of " + h.payloadLength() + " bytes exceeds max-frame-size " + maxFrameSize);
         }
+    }
+
+    private void checkMessageSize(FrameHeader h) {
         messageSize = h.opcode() == Opcode.CONTINUATION ? messageSize + h.payloadLength() : h.payloadLength();
         if (maxMessageSize > 0 && messageSize > maxMessageSize) {
             throw new TooBigException("message of " + messageSize + "+ bytes exceeds max-message-size " + maxMessageSize);

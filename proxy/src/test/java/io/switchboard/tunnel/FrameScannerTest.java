@@ -155,6 +155,14 @@ class FrameScannerTest {
     }
 
     @Test
+    void anOversizeControlFrameIsHeldToMaxFrameSizeToo() {
+        // a 1 MiB Ping is illegal (§5.5) and passed on as it is, but not past the configured frame limit
+        byte[] bigPing = {(byte) 0x89, (byte) (0x80 | 127), 0, 0, 0, 0, 0, 0x10, 0, 0, 1, 2, 3, 4};
+        assertThatThrownBy(() -> new FrameScanner(64 * 1024, 0).feed(bigPing, 0, bigPing.length, new Recorder()))
+                .isInstanceOf(FrameScanner.TooBigException.class);
+    }
+
+    @Test
     void rejectsALengthWithTheTopBitSet() {
         byte[] bad = {(byte) 0x82, 127, (byte) 0x80, 0, 0, 0, 0, 0, 0, 1};
         assertThatThrownBy(() -> new FrameScanner().feed(bad, 0, bad.length, new Recorder()))
