@@ -119,6 +119,27 @@ record ResponseHead(byte[] raw, int status, byte[] leftover) {
         return java.util.Arrays.stream(lines, 1, lines.length).filter(l -> !l.isEmpty()).toList();
     }
 
+    /**
+     * Every line of a header joined as one value (RFC 9110 §5.3: repeated field lines mean a
+     * comma-separated list), empty ones left out; null when there is none. For list headers whose
+     * every element counts, such as {@code Sec-WebSocket-Extensions}.
+     */
+    String joined(String name) {
+        String prefix = name.toLowerCase(Locale.ROOT) + ":";
+        java.util.StringJoiner all = new java.util.StringJoiner(", ");
+        boolean seen = false;
+        for (String line : new String(raw, StandardCharsets.ISO_8859_1).split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith(prefix)) {
+                seen = true;
+                String value = line.substring(prefix.length()).trim();
+                if (!value.isEmpty()) {
+                    all.add(value);
+                }
+            }
+        }
+        return seen ? all.toString() : null;
+    }
+
     /** The value of a header in the head (first occurrence, case-insensitive name), or null. */
     String header(String name) {
         String prefix = name.toLowerCase(Locale.ROOT) + ":";

@@ -57,7 +57,9 @@ final class TerminateHandshake {
         if (!Handshake.acceptKey(backendKey).equals(up.head().header("Sec-WebSocket-Accept"))) {
             return Optional.empty();
         }
-        String backendExtensions = up.head().header("Sec-WebSocket-Extensions");
+        // every line counts: an extension the proxy did not offer, even on a second line, fails the
+        // handshake (RFC 6455 §4.1)
+        String backendExtensions = up.head().joined("Sec-WebSocket-Extensions");
         if (backendOffer == null && backendExtensions != null) {
             return Optional.empty();
         }

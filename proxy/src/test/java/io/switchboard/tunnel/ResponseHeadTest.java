@@ -88,6 +88,15 @@ class ResponseHeadTest {
         assertThat(head("HTTP/1.1 403 Forbidden\r\nContent-Length: -5\r\n\r\n").bodyWanted()).isZero();
     }
 
+    @Test
+    void repeatedListHeaderLinesAreJoined() throws IOException {
+        ResponseHead h = head("HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Extensions: \r\n"
+                + "sec-websocket-extensions: permessage-deflate\r\nSec-WebSocket-Extensions: x-unoffered\r\n\r\n");
+        assertThat(h.joined("Sec-WebSocket-Extensions")).isEqualTo("permessage-deflate, x-unoffered");
+        assertThat(h.header("Sec-WebSocket-Extensions")).as("the first line alone").isEmpty();
+        assertThat(h.joined("Sec-WebSocket-Protocol")).isNull();
+    }
+
     private static ResponseHead head(String s) throws IOException {
         return ResponseHead.read(new ByteArrayInputStream(bytes(s)));
     }
