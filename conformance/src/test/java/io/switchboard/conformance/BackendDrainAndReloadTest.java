@@ -208,6 +208,24 @@ class BackendDrainAndReloadTest {
         }
     }
 
+    @Test
+    void sigtermUsesTheDrainSettingsOfTheLastReload() throws Exception {
+        String slow = yaml(BACKENDS, "").replace("drain: {delay: 0s, spread: 500ms, deadline: 3s}",
+                "drain: {delay: 20s, spread: 0s, deadline: 30s}");
+        Path file = ProxyProcess.writeConfig(slow);
+        try (ProxyProcess proxy = ProxyProcess.start("run", file.toString())) {
+            List<Conn> conns = connect(proxy, 30); // (meanwhile the file watch has started)
+            Conn c = conns.get(0);
+            Files.writeString(file, yaml(BACKENDS, "").replace("drain: {delay: 0s, spread: 500ms, deadline: 3s}",
+                    "drain: {delay: 0s, spread: 0s, deadline: 5s}"));
+            waitFor(() -> proxy.stderrText().contains("reload applied"), Duration.ofSeconds(10));
+            proxy.terminate();
+            assertThat(c.client().readDataOrClose().closeCode()).as("closed at once, not after the old 20s delay")
+                    .isEqualTo(1012);
+            assertThat(proxy.awaitExit(Duration.ofSeconds(10))).as("exit status within the new deadline").isZero();
+        }
+    }
+
     private static List<Conn> concat(List<Conn> a, List<Conn> b) {
         List<Conn> all = new ArrayList<>(a);
         all.addAll(b);

@@ -29,6 +29,7 @@ public final class Pacer {
      * @return how many were scheduled
      */
     public <T> int pace(List<T> items, long spreadMillis, Consumer<T> action) {
+        scheduled.removeIf(java.util.concurrent.Future::isDone); // only pending ones are kept for hurry()
         List<T> order = new ArrayList<>(items);
         Collections.shuffle(order);
         int n = order.size();

@@ -33,17 +33,18 @@ public final class ProcessDrain {
     private final Gate gate;
     private final Registry registry;
     private final Pacer pacer;
-    private final DrainConfig config;
+    private final java.util.function.Supplier<DrainConfig> configs; // the current config's: a reload may change it
     private final ProxyMetrics metrics;
     private final CountDownLatch hurry = new CountDownLatch(1);
     private volatile boolean started;
 
-    public ProcessDrain(Gate gate, Registry registry, Pacer pacer, DrainConfig config, ProxyMetrics metrics) {
+    public ProcessDrain(Gate gate, Registry registry, Pacer pacer, java.util.function.Supplier<DrainConfig> configs,
+                        ProxyMetrics metrics) {
         this.metrics = metrics;
         this.gate = gate;
         this.registry = registry;
         this.pacer = pacer;
-        this.config = config;
+        this.configs = configs;
     }
 
     /** True once a drain has begun. */
@@ -65,6 +66,7 @@ public final class ProcessDrain {
      */
     public int run(boolean paced) throws InterruptedException {
         started = true;
+        DrainConfig config = configs.get(); // the settings of the config running now, reloads included
         long deadline = System.nanoTime() + config.deadline().toNanos();
         int open = registry.size();
         gate.notReady("draining");

@@ -63,7 +63,7 @@ public final class Switchboard implements AutoCloseable {
         metrics.watchBackends(routes::get);
         Gate gate = new Gate();
         Pacer pacer = new Pacer(timers);
-        drain = new ProcessDrain(gate, registry, pacer, config.drain(), metrics);
+        drain = new ProcessDrain(gate, registry, pacer, () -> routes.get().config().drain(), metrics);
         TunnelUpgrader upgrader = new TunnelUpgrader(new TunnelServices(routes::get, timers, gate, registry, metrics));
         boolean own = config.accept() == Accept.LOOP;
         server = listener(config, upgrader, gate, metrics, own);
