@@ -27,6 +27,11 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
                           Timeouts timeouts, WebSocketPolicy websocket, AdminConfig admin, DrainConfig drain,
                           Limits limits, LogConfig log, java.util.Optional<TlsFiles> tls, Accept accept) {
 
+    /** This config with {@code pools} in place of its pools (a DNS change of a pool's backends). */
+    public ProxyConfig withPools(Map<String, PoolConfig> pools) {
+        return new ProxyConfig(source, listen, pools, routes, timeouts, websocket, admin, drain, limits, log, tls, accept);
+    }
+
     /** {@code listen} when the YAML gives none. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
 

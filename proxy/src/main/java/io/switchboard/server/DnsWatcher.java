@@ -42,8 +42,7 @@ final class DnsWatcher {
     private synchronized void check() {
         ProxyConfig config = routes.get().config();
         long now = System.nanoTime();
-        Map<String, PoolConfig> changed = new LinkedHashMap<>(config.pools());
-        boolean any = false;
+        Map<String, Reloader.Resolved> changed = new LinkedHashMap<>();
         for (PoolConfig pool : config.pools().values()) {
             if (pool.dns().isEmpty() || now - nextAt.getOrDefault(pool.name(), 0L) < 0) {
                 continue;
@@ -55,15 +54,13 @@ final class DnsWatcher {
                         + "keeping " + pool.backends().size() + " backends");
             } else if (!resolved.equals(pool.backends())) {
                 LOG.info("dns: pool " + pool.name() + " now has " + resolved.stream().map(BackendConfig::id).toList());
-                changed.put(pool.name(), pool.withBackends(resolved));
-                any = true;
+                changed.put(pool.name(), new Reloader.Resolved(pool.dns().get(), resolved));
             }
         }
-        if (any) {
-            reloader.apply(new ProxyConfig(config.source(), config.listen(), changed, config.routes(), config.timeouts(),
-                    config.websocket(), config.admin(), config.drain(), config.limits(), config.log(), config.tls(),
-                    config.accept()),
-                    "dns change");
+        if (!changed.isEmpty()) {
+            // applied to the config running then, not to this snapshot: a file reload may have
+            // landed while the names were being resolved, and must not be undone
+            reloader.applyResolved(changed);
         }
     }
 }

@@ -6,14 +6,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
+import io.switchboard.config.BackendConfig;
 import io.switchboard.config.ConfigError;
 import io.switchboard.config.ConfigException;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.DrainConfig;
+import io.switchboard.config.HostPort;
+import io.switchboard.config.PoolConfig;
 import io.switchboard.config.ProxyConfig;
 import io.switchboard.drain.Drainable;
 import io.switchboard.drain.Pacer;
@@ -78,6 +84,32 @@ final class Reloader {
         }
         apply(next, "reload");
         return true;
+    }
+
+    /** What a pool's {@code dns:} name resolved to. */
+    record Resolved(HostPort name, List<BackendConfig> backends) {
+    }
+
+    /**
+     * Applies DNS answers to the config running now: each pool that still has the name resolved
+     * gets the new backends (a reload in between may have changed or removed it; then the answer
+     * is dropped, and the next resolution starts from the new config).
+     */
+    synchronized void applyResolved(Map<String, Resolved> answers) {
+        ProxyConfig config = routes.get().config();
+        Map<String, PoolConfig> pools = new LinkedHashMap<>(config.pools());
+        boolean any = false;
+        for (var e : answers.entrySet()) {
+            PoolConfig pool = pools.get(e.getKey());
+            if (pool != null && pool.dns().equals(Optional.of(e.getValue().name()))
+                    && !pool.backends().equals(e.getValue().backends())) {
+                pools.put(pool.name(), pool.withBackends(e.getValue().backends()));
+                any = true;
+            }
+        }
+        if (any) {
+            apply(config.withPools(pools), "dns change");
+        }
     }
 
     /**
