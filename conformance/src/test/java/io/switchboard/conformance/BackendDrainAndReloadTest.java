@@ -226,6 +226,26 @@ class BackendDrainAndReloadTest {
         }
     }
 
+    @Test
+    void aBackendDrainOutlivesAReloadThatChangesItsPool() throws Exception {
+        Path file = ProxyProcess.writeConfig(yaml(BACKENDS, ""));
+        try (ProxyProcess proxy = ProxyProcess.start("run", file.toString())) {
+            EchoBackend b = BACKENDS.get(1);
+            assertThat(post(proxy, "/admin/pools/echo/backends/" + b.address() + "/drain")).startsWith("202");
+            // the pool changes (one more attempt per upgrade) but still lists b
+            Files.writeString(file, yaml(BACKENDS, "").replace("    hash-key: header:X-User\n",
+                    "    hash-key: header:X-User\n    attempts: 2\n"));
+            waitFor(() -> proxy.stderrText().contains("reload applied"), Duration.ofSeconds(10));
+            assertThat(get(proxy, "/admin/pools")).contains("\"backend\":\"" + b.address() + "\",\"weight\":1,\"state\":\"drained\"");
+            for (int i = 0; i < 20; i++) {
+                RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/", Map.of("X-User", "user-" + i));
+                up.client().sendText("/name");
+                assertThat(up.client().readMessage().text()).as("no new socket on the drained backend").isNotEqualTo("b");
+                up.client().close();
+            }
+        }
+    }
+
     private static List<Conn> concat(List<Conn> a, List<Conn> b) {
         List<Conn> all = new ArrayList<>(a);
         all.addAll(b);

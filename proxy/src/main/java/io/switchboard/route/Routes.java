@@ -32,13 +32,29 @@ public final class Routes {
 
     /**
      * Builds the table for a reloaded config: a pool whose config did not change is carried over
-     * with its live state (open counts, ejections, drained backends); changed pools start fresh.
+     * with its live state (open counts, ejections, drained backends); a changed pool starts fresh,
+     * except that a backend an operator drained (admin API) and that it still lists stays drained:
+     * a reload or a DNS change elsewhere in the pool must not undo that decision mid-deploy.
      */
     public Routes(ProxyConfig config, LongSupplier clock, Routes previous) {
         this.config = config;
         for (PoolConfig p : config.pools().values()) {
             boolean unchanged = previous != null && p.equals(previous.config.pools().get(p.name()));
-            pools.put(p.name(), unchanged ? previous.pool(p.name()) : newPool(p, clock));
+            Pool pool = unchanged ? previous.pool(p.name()) : newPool(p, clock);
+            if (!unchanged && previous != null && previous.pool(p.name()) != null) {
+                keepDrains(previous.pool(p.name()), pool);
+            }
+            pools.put(p.name(), pool);
+        }
+    }
+
+    private static void keepDrains(Pool before, Pool after) {
+        for (Backend b : after.backends()) {
+            for (Backend old : before.backends()) {
+                if (old.id().equals(b.id()) && before.isDrained(old)) {
+                    after.setDrained(b, true);
+                }
+            }
         }
     }
 
