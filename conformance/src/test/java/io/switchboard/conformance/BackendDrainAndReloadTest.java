@@ -230,6 +230,7 @@ class BackendDrainAndReloadTest {
     void aBackendDrainOutlivesAReloadThatChangesItsPool() throws Exception {
         Path file = ProxyProcess.writeConfig(yaml(BACKENDS, ""));
         try (ProxyProcess proxy = ProxyProcess.start("run", file.toString())) {
+            List<Conn> conns = connect(proxy, 30);
             EchoBackend b = BACKENDS.get(1);
             assertThat(post(proxy, "/admin/pools/echo/backends/" + b.address() + "/drain")).startsWith("202");
             // the pool changes (one more attempt per upgrade) but still lists b
@@ -243,6 +244,32 @@ class BackendDrainAndReloadTest {
                 assertThat(up.client().readMessage().text()).as("no new socket on the drained backend").isNotEqualTo("b");
                 up.client().close();
             }
+            conns.forEach(c -> c.client().close());
+        }
+    }
+
+    @Test
+    void leastConnectionsStillCountsTheOpenWebSocketsAfterItsPoolIsRebuilt() throws Exception {
+        String two = yaml(BACKENDS.subList(0, 2), "").replace("    hash-key: header:X-User\n", "    balance: least-connections\n");
+        Path file = ProxyProcess.writeConfig(two);
+        try (ProxyProcess proxy = ProxyProcess.start("run", file.toString())) {
+            List<Conn> open = new ArrayList<>();
+            for (int i = 0; i < 10; i++) { // five on a, five on b
+                RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/", Map.of());
+                up.client().sendText("/name");
+                open.add(new Conn(up.client(), up.client().readMessage().text()));
+            }
+            // c joins: the pool is rebuilt, and a and b still hold their five each
+            Files.writeString(file, yaml(BACKENDS, "").replace("    hash-key: header:X-User\n", "    balance: least-connections\n"));
+            waitFor(() -> proxy.stderrText().contains("reload applied"), Duration.ofSeconds(10));
+            for (int i = 0; i < 4; i++) {
+                RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/", Map.of());
+                up.client().sendText("/name");
+                String on = up.client().readMessage().text();
+                open.add(new Conn(up.client(), on));
+                assertThat(on).as("the least loaded backend is the new one").isEqualTo("c");
+            }
+            open.forEach(c -> c.client().close());
         }
     }
 

@@ -14,16 +14,36 @@ final class BackendState {
     final int index;
     /** The id's UTF-8 bytes, hashed on every consistent-hash lookup; encoded once here. */
     final byte[] idUtf8;
-    final AtomicInteger open = new AtomicInteger();
+    /** Open leases; shared with this backend's state in the pool it replaced (see {@link #continuing}). */
+    final AtomicInteger open;
     private volatile long ejectedAt;
     private volatile boolean ejected;
     private volatile boolean drained;
     private volatile boolean unhealthy;
 
     BackendState(Backend backend, int index) {
+        this(backend, index, new AtomicInteger());
+    }
+
+    private BackendState(Backend backend, int index, AtomicInteger open) {
         this.backend = backend;
         this.index = index;
         this.idUtf8 = backend.id().getBytes(StandardCharsets.UTF_8);
+        this.open = open;
+    }
+
+    /**
+     * The same backend in a rebuilt pool (a reload or a DNS change changed the pool): it keeps
+     * counting the leases still open on the old state, and keeps its ejection, drain and health,
+     * so the new pool balances against the connections that are really there.
+     */
+    BackendState continuing(Backend backend, int index) {
+        BackendState next = new BackendState(backend, index, open);
+        next.ejectedAt = ejectedAt;
+        next.ejected = ejected;
+        next.drained = drained;
+        next.unhealthy = unhealthy;
+        return next;
     }
 
     void eject(long now) {

@@ -62,6 +62,16 @@ public final class Pool {
      */
     public Pool(String name, List<Backend> backends, Policy policy, double boundedLoad,
                 Duration ejectFor, LongSupplier nanoClock) {
+        this(name, backends, policy, boundedLoad, ejectFor, nanoClock, null);
+    }
+
+    /**
+     * As the full constructor, replacing {@code previous} (the same pool before a reload or a DNS
+     * change): each backend it still lists keeps its live state (open leases, ejection, drain,
+     * health); new backends start fresh.
+     */
+    public Pool(String name, List<Backend> backends, Policy policy, double boundedLoad,
+                Duration ejectFor, LongSupplier nanoClock, Pool previous) {
         this.name = Objects.requireNonNull(name, "name");
         this.backends = List.copyOf(backends);
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -76,7 +86,9 @@ public final class Pool {
         this.ejectForNanos = saturatedNanos(ejectFor);
         this.states = new BackendState[this.backends.size()];
         for (int i = 0; i < states.length; i++) {
-            states[i] = new BackendState(this.backends.get(i), i);
+            BackendState before = previous == null ? null : previous.byId.get(this.backends.get(i).id());
+            states[i] = before == null ? new BackendState(this.backends.get(i), i)
+                    : before.continuing(this.backends.get(i), i);
             if (byId.put(states[i].backend.id(), states[i]) != null) {
                 throw new IllegalArgumentException("duplicate backend '" + states[i].backend.id() + "' in pool " + name);
             }

@@ -32,35 +32,23 @@ public final class Routes {
 
     /**
      * Builds the table for a reloaded config: a pool whose config did not change is carried over
-     * with its live state (open counts, ejections, drained backends); a changed pool starts fresh,
-     * except that a backend an operator drained (admin API) and that it still lists stays drained:
-     * a reload or a DNS change elsewhere in the pool must not undo that decision mid-deploy.
+     * as it is; a changed one is rebuilt, each backend it still lists keeping its live state (open
+     * connections, ejection, an operator's drain, health), so a reload or a DNS change elsewhere in
+     * the pool neither undoes a drain mid-deploy nor makes least-connections and bounded load blind
+     * to the connections already open.
      */
     public Routes(ProxyConfig config, LongSupplier clock, Routes previous) {
         this.config = config;
         for (PoolConfig p : config.pools().values()) {
             boolean unchanged = previous != null && p.equals(previous.config.pools().get(p.name()));
-            Pool pool = unchanged ? previous.pool(p.name()) : newPool(p, clock);
-            if (!unchanged && previous != null && previous.pool(p.name()) != null) {
-                keepDrains(previous.pool(p.name()), pool);
-            }
-            pools.put(p.name(), pool);
+            pools.put(p.name(), unchanged ? previous.pool(p.name())
+                    : newPool(p, clock, previous == null ? null : previous.pool(p.name())));
         }
     }
 
-    private static void keepDrains(Pool before, Pool after) {
-        for (Backend b : after.backends()) {
-            for (Backend old : before.backends()) {
-                if (old.id().equals(b.id()) && before.isDrained(old)) {
-                    after.setDrained(b, true);
-                }
-            }
-        }
-    }
-
-    private static Pool newPool(PoolConfig p, LongSupplier clock) {
+    private static Pool newPool(PoolConfig p, LongSupplier clock, Pool previous) {
         List<Backend> backends = p.backends().stream().map(b -> new Backend(b.id(), b.weight())).toList();
-        return new Pool(p.name(), backends, policy(p), p.boundedLoad(), p.ejectFor(), clock);
+        return new Pool(p.name(), backends, policy(p), p.boundedLoad(), p.ejectFor(), clock, previous);
     }
 
     private static Policy policy(PoolConfig p) {
