@@ -103,6 +103,17 @@ class AcceptParityTest {
     }
 
     @Test
+    void aConnectionHeaderCannotRemoveHost() throws Exception {
+        for (ProxyProcess proxy : new ProxyProcess[] {loop, helidon}) {
+            assertThat(HttpHardeningTest.statusOn(proxy.port(), "GET /ws HTTP/1.1\r\nHost: chat.example\r\n"
+                    + "Connection: Upgrade, Host\r\n" + UPGRADE.replace("Connection: Upgrade\r\n", "") + "\r\n"))
+                    .startsWith("HTTP/1.1 101");
+            assertThat(lastSent("host")).as("forwarded by %s", proxy == loop ? "loop" : "helidon")
+                    .containsExactly("Host: chat.example");
+        }
+    }
+
+    @Test
     void twoUpgradeHeadersGetTheSameAnswerFromBoth() throws Exception {
         sameAnswer("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");

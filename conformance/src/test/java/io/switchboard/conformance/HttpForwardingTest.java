@@ -111,6 +111,16 @@ class HttpForwardingTest {
     }
 
     @Test
+    void claimsAClientMakesAboutItselfAreNotPassedOn() throws Exception {
+        HttpResponse<String> r = JdkWsClient.HTTP.send(get("/headers").header("Forwarded", "for=10.0.0.1;proto=https")
+                .header("X-Real-IP", "10.0.0.1").header("True-Client-IP", "10.0.0.1").header("X-Forwarded-Port", "443")
+                .header("X-Forwarded-Prefix", "/admin").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain("forwarded:", "x-real-ip", "true-client-ip", "x-forwarded-port", "x-forwarded-prefix")
+                .contains("x-forwarded-for: 127.0.0.1");
+    }
+
+    @Test
     void serverSentEventsArriveAsTheyAreSent() throws Exception {
         HttpResponse<InputStream> r = JdkWsClient.HTTP.send(get("/sse").header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofInputStream());

@@ -15,10 +15,15 @@ import io.switchboard.route.RequestInfo;
  * Which request headers go to a backend, and the {@code X-Forwarded-*} headers the proxy adds;
  * one rule for the WebSocket handshake and plain HTTP. {@code X-Forwarded-For} appends the client
  * IP to any list already present (the de-facto convention); {@code -Proto} and {@code -Host}
- * describe the hop into this proxy and replace earlier values.
+ * describe the hop into this proxy and replace earlier values. Other headers in which a client
+ * makes claims about itself or the hop ({@code Forwarded}, {@code X-Real-IP},
+ * {@code True-Client-IP}, {@code X-Forwarded-Port}, {@code X-Forwarded-Prefix}) are dropped: the
+ * proxy cannot vouch for them, and backend frameworks that read them before
+ * {@code X-Forwarded-For} would take a spoofed address or scheme for the real one.
  */
 public final class ForwardedHeaders {
-    private static final Set<String> ADDED = Set.of("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host");
+    private static final Set<String> REPLACED = Set.of("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
+            "forwarded", "x-real-ip", "true-client-ip", "x-forwarded-port", "x-forwarded-prefix");
 
     private ForwardedHeaders() {
     }
@@ -29,7 +34,7 @@ public final class ForwardedHeaders {
         List<Header> kept = new ArrayList<>(headers.size());
         for (Header h : headers) {
             String lower = h.headerName().lowerCase(); // computed once per name, when it was parsed
-            if (!skip.contains(lower) && !ADDED.contains(lower)) {
+            if (!skip.contains(lower) && !REPLACED.contains(lower)) {
                 kept.add(h);
             }
         }

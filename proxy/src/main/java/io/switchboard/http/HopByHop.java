@@ -44,7 +44,8 @@ public final class HopByHop {
                 int comma = value.indexOf(',', from);
                 int to = comma < 0 ? value.length() : comma;
                 String t = value.substring(from, to).trim().toLowerCase(Locale.ROOT);
-                if (!t.isEmpty() && !names.contains(t)) {
+                // Host is end-to-end whatever Connection says: a request must reach the backend with one
+                if (!t.isEmpty() && !t.equals("host") && !names.contains(t)) {
                     if (names == ALWAYS) {
                         names = new HashSet<>(ALWAYS);
                     }
