@@ -151,6 +151,10 @@ class HandshakeRefusalTest {
         RawWsClient.HttpHead head = attempt("/dead", Map.of());
         assertThat(head.status()).isEqualTo(502);
         assertShortTextBody(head);
+        // the client learns the pool, not the backends' addresses; the access log names them
+        assertThat(head.body()).contains("pool 'dead'").doesNotContain("127.0.0.1").doesNotContain("connect failed");
+        assertThat(proxy.awaitLine(l -> l.contains(" ws ") && l.contains("path=/dead status=502"), Duration.ofSeconds(5)))
+                .contains("connect failed");
     }
 
     @Test

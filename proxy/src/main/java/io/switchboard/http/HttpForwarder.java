@@ -135,7 +135,8 @@ public final class HttpForwarder implements Handler {
                 failures.append(failures.isEmpty() ? "" : "; ").append(backend.id()).append(": ").append(e.getMessage());
             }
         }
-        return error(res, 502, "no backend of pool '" + target.pool().name() + "' answered: " + failures);
+        // the client learns the pool, not the backends' addresses or their errors' text; the log has them
+        return error(res, 502, "no backend of pool '" + target.pool().name() + "' answered").add("failures", failures.toString());
     }
 
     private HttpClientResponse send(ServerRequest req, RequestInfo info, Backend backend, boolean hasBody,

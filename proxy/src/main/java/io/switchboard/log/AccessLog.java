@@ -129,10 +129,22 @@ public final class AccessLog {
         String plain() {
             StringBuilder b = new StringBuilder(kind);
             fields.forEach((k, v) -> {
-                String s = String.valueOf(v);
+                String s = oneLine(String.valueOf(v));
                 b.append(' ').append(k).append('=').append(s.indexOf(' ') >= 0 || s.isEmpty() ? "\"" + s.replace("\"", "'") + "\"" : s);
             });
             return b.toString();
+        }
+
+        /** Control characters (a backend's multi-line error text) become spaces: one record, one line. */
+        private static String oneLine(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) < 0x20 || s.charAt(i) == 0x7f) {
+                    StringBuilder b = new StringBuilder(s.length());
+                    s.chars().forEach(c -> b.append(c < 0x20 || c == 0x7f ? ' ' : (char) c));
+                    return b.toString();
+                }
+            }
+            return s;
         }
 
         String json() {

@@ -122,9 +122,11 @@ final class DialPlan {
     /** Why the dial failed, once {@link #next()} gave null. */
     UpstreamDialer.Failed failure() {
         if (candidates.isEmpty()) {
-            return new UpstreamDialer.Failed(503, "pool '" + pool.name() + "' has no usable backend");
+            String reason = "pool '" + pool.name() + "' has no usable backend";
+            return new UpstreamDialer.Failed(503, reason, reason);
         }
-        String reason = "no backend of pool '" + pool.name() + "' accepted the upgrade: " + String.join("; ", failures);
-        return new UpstreamDialer.Failed(timeoutCount == failures.size() ? 504 : 502, reason);
+        String reason = "no backend of pool '" + pool.name() + "' accepted the upgrade";
+        return new UpstreamDialer.Failed(timeoutCount == failures.size() ? 504 : 502, reason,
+                reason + ": " + String.join("; ", failures));
     }
 }

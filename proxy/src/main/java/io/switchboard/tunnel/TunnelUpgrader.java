@@ -238,7 +238,7 @@ public final class TunnelUpgrader implements Http1Upgrader {
         }
         return switch (outcome) {
             case UpstreamDialer.Failed f -> refuse(end, d.request(), f.status(), f.status() == 503 ? "no_backend"
-                    : f.status() == 504 ? "upstream_timeout" : "upstream_unreachable", f.reason(), "");
+                    : f.status() == 504 ? "upstream_timeout" : "upstream_unreachable", f.reason(), f.detail(), "");
             case UpstreamDialer.Answered a -> relayRefusal(end, a, d.prefix());
             case UpstreamDialer.Upgraded u -> {
                 boolean terminate = d.handshake() != null;
@@ -286,9 +286,15 @@ public final class TunnelUpgrader implements Http1Upgrader {
 
     private ServerConnection refuse(ClientEnd end, RequestInfo request, int status, String word, String reason,
                                     String extra) {
+        return refuse(end, request, status, word, reason, reason, extra);
+    }
+
+    /** As above; {@code detail} (the access log's) may name backends, {@code reason} (the client's) does not. */
+    private ServerConnection refuse(ClientEnd end, RequestInfo request, int status, String word, String reason,
+                                    String detail, String extra) {
         services.metrics().upgrade(status, word);
         AccessLog.line("ws").add("client", request.clientIp()).add("path", request.path()).add("status", status)
-                .add("refused", reason).write();
+                .add("refused", detail).write();
         return end.answer(answerLimit(), HttpErrors.response(status, reason, extra));
     }
 

@@ -40,7 +40,13 @@ final class UpstreamDialer {
     }
 
     /** No backend could take the connection; the client gets {@code status}. */
-    record Failed(int status, String reason) implements Outcome {
+    /**
+     * No backend took the upgrade.
+     *
+     * @param reason what the client is told: the pool, never a backend's address or an error's text
+     * @param detail what the access log records: each backend tried and why it failed
+     */
+    record Failed(int status, String reason, String detail) implements Outcome {
     }
 
     private UpstreamDialer() {
