@@ -48,6 +48,8 @@ public final class Pool {
     private final long ejectForNanos;
     private final LongSupplier nanoClock;
     private final WeightedRotation rotation;
+    /** The schedule over a subset of usable backends, rebuilt only when the subset changes. */
+    private volatile Subset subset;
     /** Advances on each rotation-based call; spreads round-robin starts and least-loaded ties. */
     private final AtomicLong turn = new AtomicLong();
 
@@ -264,12 +266,28 @@ public final class Pool {
         return List.copyOf(under);
     }
 
-    /** Usable backends from the next weighted round-robin slot on, in list order, wrapping. */
+    /** A weighted schedule over some of the pool's backends: {@code members} are their list indexes. */
+    private record Subset(List<Integer> members, WeightedRotation rotation) {
+    }
+
+    /**
+     * Usable backends from the next weighted round-robin slot on, in list order, wrapping. While
+     * some backends are unusable the turn runs over a schedule of the usable ones alone, so they
+     * keep their weights' proportions among themselves: handing an unusable backend's slots to
+     * its list neighbour gave that one twice its share.
+     */
     private List<Backend> rotated(List<BackendState> usable) {
-        int start = rotation.at(turn.getAndIncrement());
-        int first = 0;
-        while (first < usable.size() && usable.get(first).index < start) {
-            first++; // a skipped (unusable) slot passes its turn to the next usable backend
+        int first;
+        if (usable.size() == states.length) {
+            first = rotation.at(turn.getAndIncrement()); // all usable: list index = position in usable
+        } else {
+            List<Integer> members = usable.stream().map(s -> s.index).toList();
+            Subset current = subset;
+            if (current == null || !current.members().equals(members)) {
+                current = new Subset(members, new WeightedRotation(usable.stream().map(s -> s.backend).toList()));
+                subset = current;
+            }
+            first = current.rotation().at(turn.getAndIncrement());
         }
         List<Backend> out = new ArrayList<>(usable.size());
         for (int i = 0; i < usable.size(); i++) {

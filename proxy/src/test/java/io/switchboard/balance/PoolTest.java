@@ -164,6 +164,28 @@ class PoolTest {
     }
 
     @Test
+    void roundRobinKeepsTheUsableBackendsProportionsWhenOneIsOut() {
+        List<Backend> list = List.of(new Backend("a:1", 1), new Backend("b:1", 1), new Backend("c:1", 1));
+        Pool pool = pool(Policy.ROUND_ROBIN, list, 0);
+        pool.setDrained(list.get(1), true);
+        Map<Backend, Integer> firsts = new HashMap<>();
+        for (int i = 0; i < 300; i++) {
+            firsts.merge(pool.candidates(null).get(0), 1, Integer::sum);
+        }
+        // b's turns are not all handed to its neighbour c: a and c share them evenly
+        assertThat(firsts).containsOnlyKeys(list.get(0), list.get(2))
+                .containsEntry(list.get(0), 150).containsEntry(list.get(2), 150);
+        List<Backend> weighted = List.of(new Backend("a:1", 2), new Backend("b:1", 1), new Backend("c:1", 1));
+        Pool other = pool(Policy.ROUND_ROBIN, weighted, 0);
+        other.setDrained(weighted.get(0), true);
+        firsts.clear();
+        for (int i = 0; i < 300; i++) {
+            firsts.merge(other.candidates(null).get(0), 1, Integer::sum);
+        }
+        assertThat(firsts).containsEntry(weighted.get(1), 150).containsEntry(weighted.get(2), 150);
+    }
+
+    @Test
     void leastConnectionsPicksTheLeastLoaded() {
         Pool pool = pool(Policy.LEAST_CONNECTIONS, backends(3, 1), 0);
         List<Backend> all = pool.backends();
