@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
+import io.switchboard.balance.Policy;
+import io.switchboard.balance.Pool;
 import io.switchboard.config.BackendConfig;
 import io.switchboard.config.ConfigError;
 import io.switchboard.config.ConfigException;
@@ -146,10 +148,10 @@ final class Reloader {
      * so a reload that changes nothing about a pool's backends closes nothing there.
      */
     private static boolean movedBy(Routes before, Routes after, Drainable d) {
-        if (d.stickyKey() == null || after.pool(d.pool()).policy() != io.switchboard.balance.Policy.CONSISTENT_HASH) {
+        if (d.stickyKey() == null || after.pool(d.pool()).policy() != Policy.CONSISTENT_HASH) {
             return false;
         }
-        io.switchboard.balance.Pool old = before.pool(d.pool());
+        Pool old = before.pool(d.pool());
         var was = old == null ? null : old.owner(d.stickyKey());
         var now = after.pool(d.pool()).owner(d.stickyKey());
         return was != null && now != null && was.id().equals(d.backend()) && !now.id().equals(d.backend());

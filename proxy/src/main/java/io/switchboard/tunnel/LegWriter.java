@@ -99,10 +99,7 @@ abstract class LegWriter {
             if (atBoundary) {
                 emit(frame);
             } else {
-                if (pending == null) {
-                    pending = new ArrayDeque<>(2);
-                }
-                pending.add(frame);
+                waitForBoundary(frame);
             }
             return true;
         } finally {
@@ -126,14 +123,11 @@ abstract class LegWriter {
                 emit(frame);
                 return;
             }
-            if (pending == null) {
-                pending = new ArrayDeque<>(2);
-            }
             if (queuedPong != null) {
                 pending.removeFirstOccurrence(queuedPong);
             }
             queuedPong = frame;
-            pending.add(frame);
+            waitForBoundary(frame);
         } finally {
             lock.unlock();
         }
@@ -152,10 +146,7 @@ abstract class LegWriter {
                 return false;
             }
             close = frame;
-            if (pending == null) {
-                pending = new ArrayDeque<>(2);
-            }
-            pending.add(frame);
+            waitForBoundary(frame);
             return true;
         } finally {
             lock.unlock();
@@ -201,6 +192,14 @@ abstract class LegWriter {
     }
 
     // queued frames are written in order; the Close, if any, is last because nothing is queued after it
+    /** Queues {@code frame} to go out when the current frame ends. Lock held. */
+    private void waitForBoundary(byte[] frame) {
+        if (pending == null) {
+            pending = new ArrayDeque<>(2);
+        }
+        pending.add(frame);
+    }
+
     private void flushPending() {
         while (atBoundary && pending != null && !pending.isEmpty()) {
             emit(pending.poll());

@@ -115,7 +115,7 @@ final class LoopBinding {
                 forward.endBatch();
                 back.endBatch();
             }
-            if ((other.writer().hasBacklog() || writer().hasBacklog()) && key != null && key.isValid()) {
+            if ((forward.hasBacklog() || back.hasBacklog()) && key != null && key.isValid()) {
                 // the other peer reads slowly, or this one does not read the proxy's replies to it
                 // (Pongs, a Close): wait for it, so neither backlog grows past one read's worth
                 key.interestOpsAnd(~SelectionKey.OP_READ);

@@ -125,29 +125,21 @@ record ResponseHead(byte[] raw, int status, byte[] leftover) {
      * every element counts, such as {@code Sec-WebSocket-Extensions}.
      */
     String joined(String name) {
-        String prefix = name.toLowerCase(Locale.ROOT) + ":";
-        java.util.StringJoiner all = new java.util.StringJoiner(", ");
-        boolean seen = false;
-        for (String line : new String(raw, StandardCharsets.ISO_8859_1).split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith(prefix)) {
-                seen = true;
-                String value = line.substring(prefix.length()).trim();
-                if (!value.isEmpty()) {
-                    all.add(value);
-                }
-            }
-        }
-        return seen ? all.toString() : null;
+        java.util.List<String> values = values(name);
+        return values.isEmpty() ? null
+                : String.join(", ", values.stream().filter(v -> !v.isEmpty()).toList());
     }
 
     /** The value of a header in the head (first occurrence, case-insensitive name), or null. */
     String header(String name) {
+        java.util.List<String> values = values(name);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** Every value of header {@code name} (case-insensitive), trimmed, in order. */
+    private java.util.List<String> values(String name) {
         String prefix = name.toLowerCase(Locale.ROOT) + ":";
-        for (String line : new String(raw, StandardCharsets.ISO_8859_1).split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith(prefix)) {
-                return line.substring(prefix.length()).trim();
-            }
-        }
-        return null;
+        return headerLines().stream().filter(l -> l.toLowerCase(Locale.ROOT).startsWith(prefix))
+                .map(l -> l.substring(prefix.length()).trim()).toList();
     }
 }
