@@ -154,6 +154,7 @@ final class ChannelWriter extends LegWriter {
     }
 
     /** Whether bytes are waiting for the socket (then the other peer is not read). */
+    @Override
     boolean hasBacklog() {
         return backlogged;
     }

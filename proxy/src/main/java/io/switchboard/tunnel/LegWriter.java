@@ -46,6 +46,11 @@ abstract class LegWriter {
         dead = true;
     }
 
+    /** Whether written bytes wait for the socket: only a writer that never blocks keeps any. */
+    boolean hasBacklog() {
+        return false;
+    }
+
     /** Closes the socket, unblocking any reader of it. Idempotent. */
     abstract void closeSocket();
 

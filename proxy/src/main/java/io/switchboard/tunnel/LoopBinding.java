@@ -13,7 +13,8 @@ import io.switchboard.ws.CloseCodes;
  * kept bytes back, or this leg's own writer did (the proxy's replies to this peer: Pongs in
  * terminate mode, a Close), this socket is not read again until they are written. Without the
  * second rule a client that sends Pings and never reads would grow the proxy's Pong backlog
- * without bound.
+ * without bound. A relay may also stop part way through a read (inflating compressed messages,
+ * whose output can be a thousand times the read); it goes on before the socket is read again.
  */
 final class LoopBinding {
     private final TunnelConnection tunnel;
@@ -95,12 +96,17 @@ final class LoopBinding {
             if (n == 0 || ended) {
                 return;
             }
+            process(() -> tunnel.received(side, b, n));
+        }
+
+        /** Runs the relay's work on what this side read, gathering its writes, then applies backpressure. */
+        private void process(Runnable work) {
             ChannelWriter forward = other.writer();
             ChannelWriter back = writer();
             forward.beginBatch(loop.batchBuffer(true));
             back.beginBatch(loop.batchBuffer(false));
             try {
-                tunnel.received(side, b, n);
+                work.run();
             } catch (FrameScanner.TooBigException e) {
                 stopReading();
                 tunnel.closing().failLeg(side, CloseCodes.TOO_BIG, "message too big", "too-big");
@@ -115,10 +121,14 @@ final class LoopBinding {
                 forward.endBatch();
                 back.endBatch();
             }
-            if ((forward.hasBacklog() || back.hasBacklog()) && key != null && key.isValid()) {
+            boolean waiting = forward.hasBacklog() || back.hasBacklog();
+            if ((waiting || tunnel.relay(side).isPaused()) && key != null && key.isValid()) {
                 // the other peer reads slowly, or this one does not read the proxy's replies to it
                 // (Pongs, a Close): wait for it, so neither backlog grows past one read's worth
                 key.interestOpsAnd(~SelectionKey.OP_READ);
+                if (!waiting) {
+                    loop.execute(this::resume); // paused, yet the batch's last write went out whole
+                }
             }
         }
 
@@ -137,7 +147,17 @@ final class LoopBinding {
 
         /** Reads again, unless this side ended or a writer it feeds (the other side's, or its own replies) holds bytes back. */
         void resume() {
-            if (!ended && key != null && key.isValid() && !other.writer().hasBacklog() && !writer().hasBacklog()) {
+            if (ended || key == null || !key.isValid() || other.writer().hasBacklog() || writer().hasBacklog()) {
+                return;
+            }
+            Relay relay = tunnel.relay(side);
+            if (relay.isPaused()) {
+                process(relay::resume); // the rest of the last read first; it may pause again
+                if (relay.isPaused() || other.writer().hasBacklog() || writer().hasBacklog()) {
+                    return;
+                }
+            }
+            if (!ended && key.isValid()) {
                 key.interestOpsOr(SelectionKey.OP_READ);
             }
         }

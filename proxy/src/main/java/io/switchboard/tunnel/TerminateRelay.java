@@ -30,6 +30,10 @@ import io.switchboard.ws.Utf8Validator;
  * may be compressed; either way its bytes change, so a {@link MessageFramer} builds new frames
  * for it. Size limits and UTF-8 apply to the inflated bytes, so a small compressed frame cannot
  * smuggle in a huge or invalid message. Other messages keep their incoming framing.
+ *
+ * <p>Inflating is the one step whose output can dwarf its input (1000:1 for repeated bytes): on an
+ * event loop, where writes never block, it stops as soon as the writer toward the other leg keeps
+ * bytes back, keeps the rest of the read, and goes on when the loop calls {@link #resume()}.
  */
 final class TerminateRelay implements Relay {
     private static final int RSV1 = 4;
@@ -56,6 +60,12 @@ final class TerminateRelay implements Relay {
     private final MessageFramer framer;
     private boolean compressedIn;  // the current message came compressed (RSV1)
     private boolean reframed;      // the current message goes through the framer
+    // Inflation stops part way while the writer toward the other leg holds bytes back: a 64 KiB
+    // read of compressed zeros would otherwise inflate into a backlog of tens of MiB at once.
+    private boolean pausable;      // inflating a read's payload bytes: plain() may stop it
+    private boolean paused;        // stopped: the inflater keeps its input, `held` the rest of the read
+    private byte[] held;
+    private boolean frameEndHeld;  // the paused chunk ended its frame: the end is handled on resume
 
     TerminateRelay(TunnelConnection connection, Leg from, Leg to, long maxFrameSize, long maxMessageSize,
                    TerminateHandshake handshake) {
@@ -89,8 +99,48 @@ final class TerminateRelay implements Relay {
     @Override
     public void bytes(byte[] b, int len) {
         bytesSeen += len;
-        int pos = 0;
+        process(b, 0, len);
+    }
+
+    @Override
+    public boolean isPaused() {
+        return paused && !failed;
+    }
+
+    @Override
+    public void resume() {
+        if (!isPaused()) {
+            return;
+        }
+        paused = false;
+        pausable = true;
+        try {
+            inflater.resume(this::plain);
+        } catch (java.util.zip.DataFormatException e) {
+            fail(CloseCodes.INVALID_PAYLOAD, "invalid deflate data: " + e.getMessage());
+        } finally {
+            pausable = false;
+        }
+        if (paused || failed) {
+            return;
+        }
+        if (frameEndHeld) {
+            frameEndHeld = false;
+            endFrame();
+        }
+        byte[] rest = held;
+        held = null;
+        if (rest != null) {
+            process(rest, 0, rest.length);
+        }
+    }
+
+    private void process(byte[] b, int pos, int len) {
         while (pos < len && !failed) {
+            if (paused) {
+                held = java.util.Arrays.copyOfRange(b, pos, len); // b is the reader's buffer, reused
+                return;
+            }
             if (frame == null) {
                 pos = header(b, pos, len);
                 if (frame != null && !failed && frame.payloadLength() == 0) {
@@ -102,7 +152,11 @@ final class TerminateRelay implements Relay {
             payload(b, pos, n);
             pos += n;
             if (!failed && payloadSeen == frame.payloadLength()) {
-                endFrame();
+                if (paused) {
+                    frameEndHeld = true;
+                } else {
+                    endFrame();
+                }
             }
         }
     }
@@ -260,11 +314,14 @@ final class TerminateRelay implements Relay {
             plain(b, pos, n);
             return;
         }
+        pausable = true;
         try {
             inflater.feed(b, pos, n, this::plain);
         } catch (java.util.zip.DataFormatException e) {
             // RFC 7692 §7.2.2 only says "fail the connection"; 1007 says the payload was bad, as for UTF-8
             fail(CloseCodes.INVALID_PAYLOAD, "invalid deflate data: " + e.getMessage());
+        } finally {
+            pausable = false;
         }
     }
 
@@ -283,6 +340,10 @@ final class TerminateRelay implements Relay {
             return false;
         }
         framer.data(b, off, len);
+        if (pausable && to.out.hasBacklog()) {
+            paused = true; // the reader stops reading this leg until the backlog is written, then resumes
+            return false;
+        }
         return true;
     }
 

@@ -233,7 +233,12 @@ final class TunnelConnection implements ServerConnection, Drainable {
 
     /** Bytes read from the leg on {@code side} (by the event loop or a relay thread). */
     void received(Side side, byte[] b, int len) {
-        received(leg(side), side == Side.DOWNSTREAM ? downstream : upstream, b, len);
+        received(leg(side), relay(side), b, len);
+    }
+
+    /** The processing of what is read from {@code side} (the loop asks it whether it paused). */
+    Relay relay(Side side) {
+        return side == Side.DOWNSTREAM ? downstream : upstream;
     }
 
     /** The close handshake's rules and timer. */

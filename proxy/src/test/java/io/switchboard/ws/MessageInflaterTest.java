@@ -169,6 +169,36 @@ class MessageInflaterTest {
     }
 
     @Test
+    void aStoppedFeedResumesWithItsOwnCopyOfTheInput() throws DataFormatException {
+        // two messages' worth in one feed, the second after a final block (BFINAL): resuming must
+        // also find the bytes after it, from the inflater's copy, since the caller reuses its array
+        byte[] msg = compressible(300_000, 3);
+        byte[] first = finalBlock(msg);
+        byte[] read = new byte[first.length + 64];
+        System.arraycopy(first, 0, read, 10, first.length);
+        byte[] hello = RFC_HELLO;
+        System.arraycopy(hello, 0, read, 10 + first.length, hello.length);
+        MessageInflater inf = new MessageInflater(TAKEOVER);
+        Collector c = new Collector();
+        int[] allowed = {1};
+        ChunkSink stopping = (b, off, len) -> c.accept(b, off, len) && --allowed[0] > 0;
+        boolean done = inf.feed(read, 10, first.length + hello.length, stopping);
+        int stops = 0;
+        while (!done) {
+            stops++;
+            Arrays.fill(read, (byte) 0x55); // the reader's buffer holds the next read by now
+            allowed[0] = 1;
+            done = inf.resume(stopping);
+        }
+        assertThat(inf.finish(c)).isTrue();
+        byte[] both = Arrays.copyOf(msg, msg.length + HELLO.length);
+        System.arraycopy(HELLO, 0, both, msg.length, HELLO.length);
+        assertThat(stops).isGreaterThanOrEqualTo(msg.length / 8192);
+        assertThat(c.take()).isEqualTo(both);
+        inf.release();
+    }
+
+    @Test
     void sinkReturningFalseInFinishIsReported() throws DataFormatException {
         // a stored block of 4 bytes whose content is the 00 00 ff ff that finish appends:
         // the only output of this message comes out of finish

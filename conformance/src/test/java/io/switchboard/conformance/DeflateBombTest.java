@@ -1,0 +1,125 @@
+package io.switchboard.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Compressed messages toward a backend that is not reading, in terminate mode with
+ * permessage-deflate from the client (RFC 7692) and no message size limit (the default). A
+ * megabyte of zeros deflates to about a kilobyte, so one 64 KiB read of them inflates to some
+ * 64 MiB: the proxy must stop inflating while the backend's socket is full, not hold what it
+ * inflated. Its heap is capped at 64 MiB here, so holding one read's output is fatal; and once the
+ * backend reads, every byte must arrive.
+ */
+@Timeout(120)
+class DeflateBombTest {
+    private static final int MESSAGE = 1 << 20;
+    private static final int MESSAGES = 384; // 384 MiB inflated from well under a megabyte on the wire
+
+    @Test
+    void inflatingStopsWhileTheBackendIsNotReadingAndLosesNothing() throws Exception {
+        CountDownLatch reading = new CountDownLatch(1);
+        AtomicLong received = new AtomicLong();
+        AtomicLong nonZero = new AtomicLong();
+        CountDownLatch all = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        try (ScriptedBackend backend = ScriptedBackend.start((socket, in, out) -> {
+                if (connections.getAndIncrement() > 0) {
+                    return; // the second client's, which only shows the proxy still serves
+                }
+                reading.await();
+                readMessages(in, received, nonZero, all);
+            });
+             ProxyProcess proxy = ProxyProcess.runWithJvmOptions(List.of("-Xmx64m", "-XX:+ExitOnOutOfMemoryError"), """
+                     listen: 127.0.0.1:0
+                     pools:
+                       p: {backends: [%s]}
+                     routes:
+                       - {path: /, pool: p, mode: terminate, deflate: {client: true}}
+                     websocket: {heartbeat: off}
+                     """.formatted(backend.address()))) {
+            RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/bomb",
+                    Map.of("Sec-WebSocket-Extensions", "permessage-deflate"));
+            assertThat(up.head().status()).isEqualTo(101);
+            assertThat(up.head().headers().get("sec-websocket-extensions")).startsWith("permessage-deflate");
+            byte[] compressed = PmdBytes.deflate(new byte[MESSAGE]);
+            byte[] frame = RawWsClient.frame(true, 0x2, compressed, true);
+            frame[0] |= 0x40; // RSV1: this message is compressed
+            byte[] burst = new byte[frame.length * MESSAGES];
+            for (int i = 0; i < MESSAGES; i++) {
+                System.arraycopy(frame, 0, burst, i * frame.length, frame.length);
+            }
+            Thread writer = Thread.ofVirtual().start(() -> up.client().write(burst));
+            writer.join(10_000);
+            Thread.sleep(2_000); // the proxy reads and inflates all it will while the backend sleeps
+            assertThat(proxy.isAlive()).as("proxy alive with the backend not reading: " + proxy.stderrText()).isTrue();
+
+            try (RawWsClient.Upgrade other = RawWsClient.upgrade(proxy.port(), "/other", Map.of())) {
+                assertThat(other.head().status()).as("other sockets are served meanwhile").isEqualTo(101);
+            }
+
+            reading.countDown();
+            assertThat(all.await(60, TimeUnit.SECONDS)).as("backend got every message; bytes so far " + received.get()).isTrue();
+            assertThat(received.get()).isEqualTo((long) MESSAGE * MESSAGES);
+            assertThat(nonZero.get()).isZero();
+            assertThat(proxy.isAlive()).isTrue();
+            up.close();
+        }
+    }
+
+    /** Reads plain (uncompressed, masked) frames, counting payload bytes until every message came. */
+    private static void readMessages(InputStream raw, AtomicLong received, AtomicLong nonZero, CountDownLatch all)
+            throws IOException {
+        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16));
+        byte[] buf = new byte[1 << 16];
+        long messages = 0;
+        while (messages < MESSAGES) {
+            int b0 = in.readUnsignedByte();
+            int b1 = in.readUnsignedByte();
+            long len = b1 & 0x7f;
+            if (len == 126) {
+                len = in.readUnsignedShort();
+            } else if (len == 127) {
+                len = in.readLong();
+            }
+            byte[] mask = new byte[4];
+            if ((b1 & 0x80) != 0) {
+                in.readFully(mask);
+            }
+            if ((b0 & 0x40) != 0) {
+                throw new IOException("the backend agreed no compression, yet got RSV1");
+            }
+            long left = len;
+            long at = 0;
+            while (left > 0) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) {
+                    throw new IOException("EOF inside a frame");
+                }
+                for (int i = 0; i < n; i++) {
+                    if ((buf[i] ^ mask[(int) ((at + i) & 3)]) != 0) {
+                        nonZero.incrementAndGet();
+                    }
+                }
+                at += n;
+                left -= n;
+                received.addAndGet(n);
+            }
+            if ((b0 & 0x80) != 0) {
+                messages++;
+            }
+        }
+        all.countDown();
+    }
+}
