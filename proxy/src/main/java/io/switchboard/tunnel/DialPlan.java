@@ -18,6 +18,12 @@ import io.switchboard.route.RouteTarget;
  * health), and the status the client gets when none accepted: 503 when the pool has no usable
  * backend, 504 when every backend tried accepted TCP but never answered the upgrade, else 502.
  * Not thread-safe: one dial runs on one thread at a time.
+ *
+ * <p>The backend being tried is counted as open (a {@link Lease}) from the moment the plan picks
+ * it, not from its 101: in a reconnect storm a thousand upgrades are in flight at once, and
+ * least-connections and bounded load must see each other's choices, or they all pick the same
+ * least-loaded backend. The lease passes to the tunnel on a 101 ({@link #acquire}) and is given
+ * back when the attempt fails, the backend refuses ({@link #release}), or the plan runs out.
  */
 final class DialPlan {
     private final Pool pool;
@@ -27,6 +33,7 @@ final class DialPlan {
     private int next;
     private final InetSocketAddress[] addresses;
     private int timeoutCount;
+    private Lease attempt; // the slot of the backend being tried, until the tunnel takes it
 
     DialPlan(RouteTarget target, String stickyKey, Timeouts timeouts) {
         this.pool = target.pool();
@@ -34,15 +41,36 @@ final class DialPlan {
         List<Backend> all = pool.candidates(stickyKey);
         this.candidates = all.subList(0, Math.min(target.config().attempts(), all.size()));
         this.addresses = new InetSocketAddress[candidates.size()]; // each resolved when it is tried
+        if (!candidates.isEmpty()) {
+            // counted now, not when the dial starts: plans made in one burst must see each other
+            attempt = pool.acquire(candidates.get(0));
+        }
     }
 
     Timeouts timeouts() {
         return timeouts;
     }
 
-    /** The next backend to try, or null when every attempt is used up. */
+    /** The next backend to try (counted as open from now on), or null when every attempt is used up. */
     Backend next() {
-        return next < candidates.size() ? candidates.get(next++) : null;
+        if (next >= candidates.size()) {
+            release();
+            return null;
+        }
+        Backend backend = candidates.get(next++);
+        if (next > 1) {
+            release();
+            attempt = pool.acquire(backend);
+        }
+        return backend;
+    }
+
+    /** The attempt ended without a tunnel (the backend refused the upgrade): its slot is given back. Idempotent. */
+    void release() {
+        if (attempt != null) {
+            attempt.close();
+            attempt = null;
+        }
     }
 
     /**
@@ -114,13 +142,16 @@ final class DialPlan {
         failures.add(backend.id() + ": no answer to the upgrade within " + timeouts.upstreamHandshake().toMillis() + "ms");
     }
 
-    /** A slot on {@code backend} for an upgraded connection (released when the tunnel ends). */
+    /** The slot on {@code backend}, which took the upgrade, handed to the tunnel (which closes it when it ends). */
     Lease acquire(Backend backend) {
-        return pool.acquire(backend);
+        Lease lease = attempt != null && attempt.backend() == backend ? attempt : pool.acquire(backend);
+        attempt = null;
+        return lease;
     }
 
     /** Why the dial failed, once {@link #next()} gave null. */
     UpstreamDialer.Failed failure() {
+        release();
         if (candidates.isEmpty()) {
             String reason = "pool '" + pool.name() + "' has no usable backend";
             return new UpstreamDialer.Failed(503, reason, reason);

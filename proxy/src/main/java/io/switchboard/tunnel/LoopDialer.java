@@ -206,6 +206,7 @@ final class LoopDialer implements ChannelLoop.Endpoint {
     private void answered() {
         UpstreamDialer.Answered answer = new UpstreamDialer.Answered(backend, head, body.toByteArray());
         close();
+        plan.release();
         done.accept(answer);
     }
 

@@ -144,6 +144,7 @@ public final class TunnelUpgrader implements Http1Upgrader {
                 } catch (RuntimeException e) {
                     // a bug must not leave the client hanging: it loses its connection, the loop goes on
                     LOG.log(Level.WARNING, "upgrade of " + dial.request().path() + " failed after the dial: " + e, e);
+                    abandon(dial, outcome);
                     UpstreamDialer.closeQuietly(detached.channel());
                 }
             });
@@ -154,9 +155,28 @@ public final class TunnelUpgrader implements Http1Upgrader {
             outcome = UpstreamDialer.dial(plan, head, target.config().tls());
         } catch (RuntimeException e) {
             services.registry().openingEnded();
+            plan.release();
+            dial.ticket().close();
             throw e;
         }
-        return complete(dial, outcome, client.end(), null);
+        try {
+            return complete(dial, outcome, client.end(), null);
+        } catch (RuntimeException e) {
+            abandon(dial, outcome);
+            throw e; // Helidon closes the client's connection
+        }
+    }
+
+    /**
+     * A bug threw after the dial: what the outcome holds (the backend's socket, its lease, the
+     * client's admission ticket) is given back, so the counts stay true. Closing twice is harmless.
+     */
+    private static void abandon(Dial d, UpstreamDialer.Outcome outcome) {
+        d.ticket().close();
+        if (outcome instanceof UpstreamDialer.Upgraded u) {
+            u.lease().close();
+            UpstreamDialer.closeQuietly(u.socket());
+        }
     }
 
     /** Where the upgrade came from: Helidon's connection, or the acceptor's socket on the loop. */

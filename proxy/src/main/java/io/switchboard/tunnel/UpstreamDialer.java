@@ -92,6 +92,7 @@ final class UpstreamDialer {
                 if (head.status() < 500) {
                     byte[] body = readBody(head, socket.getInputStream());
                     closeQuietly(socket);
+                    plan.release();
                     return new Answered(backend, head, body);
                 }
                 plan.failed(backend, "answered " + head.status());

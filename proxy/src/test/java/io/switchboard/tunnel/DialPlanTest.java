@@ -49,8 +49,54 @@ class DialPlanTest {
         assertThat(plan.address().isUnresolved()).isTrue();
     }
 
+    @Test
+    void theBackendBeingTriedCountsAsOpenFromThePlansStartUntilItsAttemptEnds() throws Exception {
+        RouteTarget target = target("[127.0.0.1:9000, 127.0.0.1:9001, 127.0.0.1:9002]");
+        io.switchboard.balance.Pool pool = target.pool();
+        DialPlan plan = new DialPlan(target, null, io.switchboard.config.Timeouts.defaults());
+        assertThat(pool.totalOpen()).as("counted at once: plans made in a burst see each other").isEqualTo(1);
+        Backend first = plan.next();
+        assertThat(pool.open(first)).isEqualTo(1);
+        Backend second = plan.next(); // the first attempt failed
+        assertThat(pool.open(first)).isZero();
+        assertThat(pool.open(second)).isEqualTo(1);
+        io.switchboard.balance.Lease lease = plan.acquire(second); // it took the upgrade: the tunnel holds the slot
+        assertThat(lease.backend()).isSameAs(second);
+        assertThat(plan.next()).isNotNull();
+        assertThat(plan.next()).isNull();
+        assertThat(pool.open(second)).as("the tunnel's lease outlives the plan").isEqualTo(1);
+        assertThat(pool.totalOpen()).isEqualTo(1);
+        lease.close();
+        assertThat(pool.totalOpen()).isZero();
+
+        DialPlan refused = new DialPlan(target, null, io.switchboard.config.Timeouts.defaults());
+        refused.next();
+        refused.release(); // the backend answered the upgrade with its own refusal
+        assertThat(pool.totalOpen()).isZero();
+        DialPlan exhausted = new DialPlan(target, null, io.switchboard.config.Timeouts.defaults());
+        while (exhausted.next() != null) {
+            assertThat(pool.totalOpen()).isEqualTo(1);
+        }
+        exhausted.failure();
+        assertThat(pool.totalOpen()).isZero();
+    }
+
     private static DialPlan plan(String backends) throws ConfigException {
-        ProxyConfig config = ConfigLoader.parse("""
+        ProxyConfig config = ConfigLoader.parse(yaml(backends), "test.yaml");
+        return new DialPlan(target(config), null, config.timeouts());
+    }
+
+    private static RouteTarget target(String backends) throws ConfigException {
+        return target(ConfigLoader.parse(yaml(backends), "test.yaml"));
+    }
+
+    private static RouteTarget target(ProxyConfig config) {
+        return new Routes(config, System::nanoTime)
+                .match(new RequestInfo("127.0.0.1", "example.test", "/", "", WritableHeaders.create()));
+    }
+
+    private static String yaml(String backends) {
+        return """
                 pools:
                   p:
                     backends: %s
@@ -58,9 +104,6 @@ class DialPlanTest {
                     attempts: 3
                 routes:
                   - {path: /, pool: p}
-                """.formatted(backends), "test.yaml");
-        RouteTarget target = new Routes(config, System::nanoTime)
-                .match(new RequestInfo("127.0.0.1", "example.test", "/", "", WritableHeaders.create()));
-        return new DialPlan(target, null, config.timeouts());
+                """.formatted(backends);
     }
 }
