@@ -116,6 +116,43 @@ class BackendDrainAndReloadTest {
         }
     }
 
+    @Test
+    void anUndrainCallsOffTheClosesStillToComeAndASecondDrainSchedulesNoSocketTwice() throws Exception {
+        String slowDrain = yaml(BACKENDS, "").replace("drain: {delay: 0s, spread: 500ms, deadline: 3s}",
+                "drain: {delay: 0s, spread: 4s, deadline: 10s, close-code: 1001}");
+        try (ProxyProcess proxy = ProxyProcess.run(slowDrain)) {
+            List<Conn> conns = connect(proxy, 30);
+            List<Conn> onB = conns.stream().filter(c -> c.backend().equals("b")).toList();
+            String b = BACKENDS.get(1).address();
+            assertThat(post(proxy, "/admin/pools/echo/backends/" + b + "/drain")).startsWith("202")
+                    .contains("\"closing\":" + onB.size());
+            String again = post(proxy, "/admin/pools/echo/backends/" + b + "/drain");
+            assertThat(again).as("the sockets the first drain is closing are not scheduled again").startsWith("202");
+            Thread.sleep(1_000); // about a quarter of the 4 s spread
+            String undrain = post(proxy, "/admin/pools/echo/backends/" + b + "/undrain");
+            assertThat(undrain).startsWith("200");
+            int kept = Integer.parseInt(undrain.replaceAll(".*\"kept\":(\\d+).*", "$1"));
+            assertThat(kept).as(undrain).isBetween(1, onB.size() - 1);
+            Thread.sleep(4_000); // past the end of the spread
+            int closed = 0;
+            for (Conn c : onB) {
+                RawWsClient.Frame f = roundTrip(c);
+                if (f.opcode() == RawWsClient.CLOSE) {
+                    assertThat(f.closeCode()).as("drain.close-code applies to a backend drain").isEqualTo(1001);
+                    c.client().sendClose(1001, "");
+                    closed++;
+                } else {
+                    assertThat(f.text()).isEqualTo("ping?");
+                }
+            }
+            assertThat(closed).as("closed before the undrain; the rest stay open").isEqualTo(onB.size() - kept);
+            String metrics = get(proxy, "/metrics");
+            assertThat(metrics).as("counted once each, when closed")
+                    .contains("switchboard_drained_connections_total{kind=\"backend\"} " + closed + ".0");
+            conns.forEach(c -> c.client().close());
+        }
+    }
+
     private static String nameFor(ProxyProcess proxy, String user) {
         try (RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/", Map.of("X-User", user))) {
             up.client().sendText("/name");

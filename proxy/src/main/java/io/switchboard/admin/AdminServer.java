@@ -12,6 +12,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.switchboard.balance.Backend;
 import io.switchboard.balance.Pool;
 import io.switchboard.config.AdminConfig;
+import io.switchboard.config.DrainConfig;
 import io.switchboard.config.HostPort;
 import io.switchboard.config.PoolConfig;
 import io.switchboard.drain.Gate;
@@ -19,7 +20,6 @@ import io.switchboard.drain.Pacer;
 import io.switchboard.drain.Registry;
 import io.switchboard.metrics.ProxyMetrics;
 import io.switchboard.route.Routes;
-import io.switchboard.ws.CloseCodes;
 
 /**
  * The admin listener: a separate port (loopback by default) for health probes and operators.
@@ -29,8 +29,8 @@ import io.switchboard.ws.CloseCodes;
  * GET  /health/ready                                 200, or 503 with the reason (draining, no usable backend)
  * GET  /metrics                                      Prometheus text format
  * GET  /admin/pools                                  pools, backends, state, open WebSockets per backend
- * POST /admin/pools/{pool}/backends/{backend}/drain  no new connections; open WebSockets closed with 1012, paced
- * POST /admin/pools/{pool}/backends/{backend}/undrain
+ * POST /admin/pools/{pool}/backends/{backend}/drain  no new connections; open WebSockets closed (drain.close-code), paced
+ * POST /admin/pools/{pool}/backends/{backend}/undrain new connections again; closes the drain had still to make are called off
  * </pre>
  * With a token configured ({@code admin.token-file} / {@code admin.token-env}; required when the
  * listener is not loopback), {@code /admin} and {@code /metrics} need
@@ -45,6 +45,8 @@ public final class AdminServer implements AutoCloseable {
     private final Registry registry;
     private final Pacer pacer;
     private final ProxyMetrics metrics;
+    /** Per "pool backend": the closes an admin drain scheduled, called off by an undrain. */
+    private final Map<String, Pacer.Batch> drainsUnderWay = new java.util.HashMap<>();
 
     private AdminServer(AdminConfig config, Supplier<Routes> routes, Gate gate, Registry registry, Pacer pacer,
                         ProxyMetrics metrics) {
@@ -132,17 +134,41 @@ public final class AdminServer implements AutoCloseable {
             return;
         }
         pool.setDrained(backend, drain);
-        int closing = 0;
+        String which = poolName + " " + backendId;
+        DrainConfig config = table.config().drain();
+        String body = "{\"pool\":" + Json.quote(poolName) + ",\"backend\":" + Json.quote(backendId);
         if (drain) {
-            var sockets = registry.snapshot(d -> d.webSocket() && d.pool().equals(poolName) && d.backend().equals(backendId));
-            long spread = table.config().drain().spread().toMillis();
-            closing = pacer.pace(sockets, spread, d -> d.drain(CloseCodes.SERVICE_RESTART, "backend drained"));
-            metrics.drained("backend", closing);
+            int closing = closeSockets(which, poolName, backendId, config);
+            LOG.info("admin: backend " + backendId + " of pool " + poolName + " drained; closing " + closing
+                    + " WebSockets over " + config.spread().toMillis() + "ms");
+            json(res, 202, body + ",\"state\":\"drained\",\"closing\":" + closing + "}");
+        } else {
+            Pacer.Batch pending = drainsUnderWay.remove(which);
+            int kept = pending == null ? 0 : pending.cancel();
+            LOG.info("admin: backend " + backendId + " of pool " + poolName + " undrained; " + kept
+                    + " WebSockets it was still to close stay open");
+            json(res, 200, body + ",\"state\":\"up\",\"closing\":0,\"kept\":" + kept + "}");
         }
-        LOG.info("admin: backend " + backendId + " of pool " + poolName + (drain ? " drained; closing " + closing
-                + " WebSockets over " + table.config().drain().spread().toMillis() + "ms" : " undrained"));
-        json(res, drain ? 202 : 200, "{\"pool\":" + Json.quote(poolName) + ",\"backend\":" + Json.quote(backendId)
-                + ",\"state\":\"" + (drain ? "drained" : "up") + "\",\"closing\":" + closing + "}");
+    }
+
+    /**
+     * Paces the Close of the backend's open WebSockets; a socket a drain of it still has to close
+     * is not scheduled again (a second POST changes nothing but the count it reports).
+     *
+     * @return how many are still to close, from this call and earlier ones
+     */
+    private int closeSockets(String which, String poolName, String backendId, DrainConfig config) {
+        synchronized (drainsUnderWay) {
+            Pacer.Batch earlier = drainsUnderWay.get(which);
+            var sockets = registry.snapshot(d -> d.webSocket() && d.pool().equals(poolName)
+                    && d.backend().equals(backendId) && (earlier == null || !earlier.isPending(d)));
+            Pacer.Batch batch = pacer.pace(sockets, config.spread().toMillis(), d -> {
+                d.drain(config.closeCode(), "backend drained");
+                metrics.drained("backend", 1); // counted as closed, not as scheduled: an undrain calls some off
+            });
+            drainsUnderWay.put(which, earlier == null ? batch : earlier.and(batch));
+            return batch.size() + (earlier == null ? 0 : earlier.pending());
+        }
     }
 
     private static void json(ServerResponse res, int status, String body) {

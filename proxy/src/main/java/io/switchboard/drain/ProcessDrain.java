@@ -79,7 +79,7 @@ public final class ProcessDrain {
         var items = registry.snapshot(d -> true);
         String reason = config.closeCode() == CloseCodes.SERVICE_RESTART ? "service restart" : "going away";
         long spread = paced && hurry.getCount() > 0 ? config.spread().toMillis() : 0;
-        metrics.drained("process", pacer.pace(items, spread, d -> d.drain(config.closeCode(), reason)));
+        metrics.drained("process", pacer.pace(items, spread, d -> d.drain(config.closeCode(), reason)).size());
         LOG.info("drain: new upgrades refused; closing " + items.size() + " connections over " + spread + "ms");
         Set<Drainable> told = Collections.newSetFromMap(new IdentityHashMap<>());
         told.addAll(items);

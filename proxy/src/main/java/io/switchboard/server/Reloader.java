@@ -28,7 +28,6 @@ import io.switchboard.drain.Pacer;
 import io.switchboard.drain.Registry;
 import io.switchboard.metrics.ProxyMetrics;
 import io.switchboard.route.Routes;
-import io.switchboard.ws.CloseCodes;
 
 /**
  * Hot reload: re-reads the config file when it changes (or on SIGHUP). An invalid file is
@@ -135,7 +134,7 @@ final class Reloader {
 
     private int pace(java.util.function.Predicate<Drainable> which, DrainConfig drain, String reason) {
         List<Drainable> affected = registry.snapshot(d -> d.webSocket() && which.test(d));
-        int n = pacer.pace(affected, drain.spread().toMillis(), d -> d.drain(CloseCodes.SERVICE_RESTART, reason));
+        int n = pacer.pace(affected, drain.spread().toMillis(), d -> d.drain(drain.closeCode(), reason)).size();
         metrics.drained("reload", n);
         return n;
     }

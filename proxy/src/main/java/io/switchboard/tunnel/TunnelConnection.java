@@ -165,7 +165,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
         if (deferred != null) {
             deferred.run();
         } else if (!routes.get().keeps(placement.pool(), placement.backend())) {
-            drain(CloseCodes.SERVICE_RESTART, "backend drained or removed");
+            drain(routes.get().config().drain().closeCode(), "backend drained or removed");
         }
     }
 
