@@ -34,6 +34,7 @@ public final class HealthChecker {
 
     private final Supplier<Routes> routes;
     private final Map<String, ProbeState> states = new ConcurrentHashMap<>();
+    private Routes checked; // the table the states were last pruned for (tick runs on one thread)
 
     /** Per backend: when the next probe is due, the streaks, and whether one is running. */
     private static final class ProbeState {
@@ -43,7 +44,7 @@ public final class HealthChecker {
         volatile boolean running;
     }
 
-    private HealthChecker(Supplier<Routes> routes) {
+    HealthChecker(Supplier<Routes> routes) {
         this.routes = routes;
     }
 
@@ -54,8 +55,12 @@ public final class HealthChecker {
         return checker;
     }
 
-    private void tick() {
+    void tick() {
         Routes table = routes.get();
+        if (table != checked) {
+            prune(table); // a reload or a DNS change replaced the table: forget backends it no longer has
+            checked = table;
+        }
         long now = System.nanoTime();
         for (PoolConfig config : table.config().pools().values()) {
             if (config.healthCheck().isEmpty()) {
@@ -64,7 +69,7 @@ public final class HealthChecker {
             HealthCheck check = config.healthCheck().get();
             Pool pool = table.pool(config.name());
             for (Backend b : pool.backends()) {
-                ProbeState state = states.computeIfAbsent(config.name() + "/" + b.id(), k -> new ProbeState());
+                ProbeState state = states.computeIfAbsent(key(config, b), k -> new ProbeState());
                 if (!state.running && now - state.nextAt >= 0) {
                     state.running = true;
                     state.nextAt = now + check.interval().toNanos();
@@ -72,6 +77,26 @@ public final class HealthChecker {
                 }
             }
         }
+    }
+
+    /** Drops the state of every backend no checked pool of {@code table} lists (pods come and go under DNS discovery). */
+    private void prune(Routes table) {
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        for (PoolConfig config : table.config().pools().values()) {
+            if (config.healthCheck().isPresent()) {
+                table.pool(config.name()).backends().forEach(b -> listed.add(key(config, b)));
+            }
+        }
+        states.keySet().retainAll(listed);
+    }
+
+    private static String key(PoolConfig config, Backend b) {
+        return config.name() + "/" + b.id();
+    }
+
+    /** How many backends have probe state (tests). */
+    int tracked() {
+        return states.size();
     }
 
     private void probe(PoolConfig config, Pool pool, Backend b, HealthCheck check, ProbeState state) {
