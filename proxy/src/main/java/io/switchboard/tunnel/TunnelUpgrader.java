@@ -100,8 +100,7 @@ public final class TunnelUpgrader implements Http1Upgrader {
             return refuse(client.end(), request, refusal.status(), "bad_handshake", refusal.reason(), extra);
         }
         if (services.gate().refusing()) {
-            return refuse(client.end(), request, 503, "draining", "draining: this instance is shutting down, retry",
-                    "Retry-After: 1\r\n");
+            return refuseDraining(client.end(), request);
         }
         if (target == null) {
             return refuse(client.end(), request, 404, "no_route", "no route for " + request.host() + request.path(), "");
@@ -134,6 +133,15 @@ public final class TunnelUpgrader implements Http1Upgrader {
     private ServerConnection dial(Client client, Dial dial, byte[] head, DialPlan plan) {
         RouteTarget target = dial.target();
         services.registry().openingStarted(); // ended in complete(), whatever the outcome
+        if (services.gate().refusing()) {
+            // asked again once counted: a SIGTERM's drain sets the gate and then waits for the
+            // count to reach zero, so an upgrade that passed the first check just before the gate
+            // closed is either seen here or waited for, never cut off by the exit
+            services.registry().openingEnded();
+            plan.release();
+            dial.ticket().close();
+            return refuseDraining(client.end(), dial.request());
+        }
         ClientEnd detached = target.config().tls().isEmpty() ? client.detach() : null;
         if (detached != null) {
             // plain TCP both ways: the dial and the tunnel run on an event loop
@@ -302,6 +310,10 @@ public final class TunnelUpgrader implements Http1Upgrader {
         prefix.add("backend", a.backend().id()).add("status", a.head().status()).add("refused", "by the backend").write();
         services.metrics().upgrade(a.head().status(), "backend_refused");
         return end.answer(answerLimit(), a.head().raw(), a.body());
+    }
+
+    private ServerConnection refuseDraining(ClientEnd end, RequestInfo request) {
+        return refuse(end, request, 503, "draining", "draining: this instance is shutting down, retry", "Retry-After: 1\r\n");
     }
 
     private ServerConnection refuse(ClientEnd end, RequestInfo request, int status, String word, String reason,
