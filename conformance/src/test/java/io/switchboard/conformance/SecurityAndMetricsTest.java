@@ -159,4 +159,43 @@ class SecurityAndMetricsTest {
                     .contains("switchboard_backend_up{backend=\"" + echo.address() + "\",pool=\"e\"} 0.0");
         }
     }
+
+    @Test
+    void theAdminApiRefusesWebPages() throws Exception {
+        try (ProxyProcess proxy = ProxyProcess.run(config(""))) {
+            String drain = "/admin/pools/e/backends/" + echo.address() + "/drain";
+            // a page's form POST reaches a loopback listener without a preflight; its Origin gives it away
+            assertThat(rawAdmin(proxy, "POST", drain, "127.0.0.1:" + proxy.adminPort(), "Origin: https://evil.example\r\n"))
+                    .startsWith("HTTP/1.1 403").contains("web page");
+            // a host name rebound to 127.0.0.1 makes the page same-origin: its Host is not loopback
+            assertThat(rawAdmin(proxy, "POST", drain, "evil.example:" + proxy.adminPort(), "")).startsWith("HTTP/1.1 403")
+                    .contains("not loopback");
+            assertThat(rawAdmin(proxy, "GET", "/admin/pools", "evil.example:" + proxy.adminPort(), "")).startsWith("HTTP/1.1 403");
+            assertThat(admin(proxy, "GET", "/admin/pools").body()).as("nothing was drained").contains("\"state\":\"up\"");
+            assertThat(rawAdmin(proxy, "GET", "/admin/pools", "localhost:" + proxy.adminPort(), "")).startsWith("HTTP/1.1 200");
+            assertThat(rawAdmin(proxy, "GET", "/health/ready", "evil.example", "")).as("probes stay open")
+                    .startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** One request on a raw socket (the JDK's client does not let a test set Host), the response head and body. */
+    private static String rawAdmin(ProxyProcess proxy, String method, String path, String host, String extra) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", proxy.adminPort())) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + extra
+                    + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            java.io.InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                head.append((char) b);
+            }
+            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+            int n = length.find() ? Integer.parseInt(length.group(1)) : 0;
+            return head + new String(in.readNBytes(n), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
 }

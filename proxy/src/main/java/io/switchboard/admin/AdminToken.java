@@ -11,7 +11,14 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.switchboard.config.AdminConfig;
 
-/** The admin API's bearer token: loaded once at start, compared in constant time. */
+/**
+ * Who may use the admin API: the bearer token (loaded once at start, compared in constant time),
+ * and never a web page. A browser on the same machine can reach a loopback listener: a page's
+ * form can POST a drain (a "simple" request, sent without asking), and a host name rebound to
+ * 127.0.0.1 makes the page same-origin. So a request with an {@code Origin} header (browsers send
+ * one on every cross-origin request and on every POST) is refused, and without a token the
+ * {@code Host} must name the loopback interface, which a rebound name does not.
+ */
 final class AdminToken {
     private AdminToken() {
     }
@@ -42,8 +49,17 @@ final class AdminToken {
         return null;
     }
 
-    /** A filter: passes the request on when no token is set or the right one is presented, else 401. */
+    /** A filter: passes the request on when no token is set or the right one is presented, else 401; a browser's, 403. */
     static void check(byte[] token, ServerRequest req, ServerResponse res) {
+        String browser = req.headers().contains(HeaderNames.ORIGIN) ? "a request from a web page (Origin)"
+                : token == null && !loopbackHost(req.headers().first(HeaderNames.HOST).orElse("")) ? "a Host that is not loopback"
+                : null;
+        if (browser != null) {
+            res.status(403);
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send("{\"error\":\"the admin API refuses " + browser + "\"}\n");
+            return;
+        }
         if (token == null) {
             res.next();
             return;
@@ -59,5 +75,16 @@ final class AdminToken {
         res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send("{\"error\":\"a bearer token is required\"}\n");
+    }
+
+    /** {@code localhost}, {@code 127.x.y.z} or {@code [::1]}, with or without a port. */
+    static boolean loopbackHost(String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        if (h.startsWith("[")) {
+            return h.startsWith("[::1]");
+        }
+        int colon = h.indexOf(':');
+        String name = colon < 0 ? h : h.substring(0, colon);
+        return name.equals("localhost") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 }
