@@ -135,6 +135,10 @@ class DeployTest {
                     + "/metrics")).header("Authorization", "Bearer test-token").build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(withToken.statusCode()).isEqualTo(200);
+            var lowerCase = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + adminPort
+                    + "/metrics")).header("Authorization", "bearer test-token").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(lowerCase.statusCode()).as("the scheme is case-insensitive (RFC 9110 §11.1)").isEqualTo(200);
             p.destroy(); // SIGTERM, as the container runtime sends on STOPSIGNAL
             assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as("stderr: " + err.text()).isZero();

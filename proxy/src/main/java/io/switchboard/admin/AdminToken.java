@@ -65,8 +65,9 @@ final class AdminToken {
             return;
         }
         String presented = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-        byte[] given = presented.startsWith("Bearer ") ? presented.substring(7).trim().getBytes(StandardCharsets.UTF_8)
-                : new byte[0];
+        // RFC 9110 §11.1: the scheme name is case-insensitive ("bearer" is as good as "Bearer")
+        byte[] given = presented.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? presented.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         if (MessageDigest.isEqual(token, given)) {
             res.next();
             return;
