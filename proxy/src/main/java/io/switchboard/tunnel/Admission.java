@@ -13,6 +13,10 @@ import io.switchboard.config.Limits;
  * IP, and a handshake rate per client IP. Open counts are exact (a map entry lives while its IP has
  * connections); handshake rates are counted in one-second windows kept in a Caffeine cache, so IPs
  * that stop coming cost nothing after a second.
+ *
+ * <p>An IPv6 client is counted by its /64: one host is routinely given a whole /64 and picks a
+ * fresh address in it at will (RFC 8981 temporary addresses), so a limit per address would not
+ * limit it. An IPv4-mapped address counts as its IPv4 address.
  */
 final class Admission {
     /** An admitted connection's slot; closing it frees the slot (idempotent). */
@@ -36,7 +40,8 @@ final class Admission {
      * @param refusal receives the reason when refused
      * @return the ticket, or null when refused
      */
-    Ticket admit(String ip, Limits limits, Refusal[] refusal) {
+    Ticket admit(String address, Limits limits, Refusal[] refusal) {
+        String ip = clientKey(address);
         if (limits.handshakesPerSecond() > 0
                 && handshakesThisSecond.get(ip, k -> new AtomicInteger()).incrementAndGet() > limits.handshakesPerSecond()) {
             refusal[0] = new Refusal(429, "too many handshakes from " + ip + " (limit " + limits.handshakesPerSecond()
@@ -72,6 +77,29 @@ final class Admission {
             }
             release(ip);
         };
+    }
+
+    /** The address a client's limits are counted under: an IPv4 address, or an IPv6 address's /64 prefix. */
+    static String clientKey(String ip) {
+        if (ip.indexOf(':') < 0) {
+            return ip;
+        }
+        java.net.InetAddress address;
+        try {
+            // a literal (host names hold no colon), so this parses and never asks DNS
+            address = java.net.InetAddress.getByName(ip);
+        } catch (java.net.UnknownHostException e) {
+            return ip;
+        }
+        if (address instanceof java.net.Inet4Address) {
+            return address.getHostAddress(); // ::ffff:a.b.c.d
+        }
+        byte[] bytes = address.getAddress();
+        StringBuilder prefix = new StringBuilder(24);
+        for (int i = 0; i < 8; i += 2) {
+            prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+        }
+        return prefix.append(":/64").toString();
     }
 
     private void release(String ip) {
