@@ -75,6 +75,15 @@ class HttpForwardingTest {
         }
     }
 
+    @Test
+    void aStreamedAnswerToConnectionCloseEndsWithItsLastChunk() throws Exception {
+        // Helidon writes a streamed answer's last chunk only when the handler returns normally;
+        // ending the connection for "Connection: close" used to come first and cut it off
+        String asked = untilEof(proxy.port(), "GET /sse HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(asked).startsWith("HTTP/1.1 200").contains("data: event " + HttpTestBackend.SSE_EVENTS)
+                .endsWith("0\r\n\r\n");
+    }
+
     /** Sends {@code request} and reads until the proxy closes; fails if that takes 5 s (half the idle timeout). */
     private static String untilEof(int port, String request) throws Exception {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {

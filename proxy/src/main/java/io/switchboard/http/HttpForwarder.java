@@ -21,6 +21,7 @@ import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.switchboard.balance.Backend;
@@ -39,8 +40,15 @@ import io.switchboard.ws.Handshake;
  * connections are reused per backend). Bodies stream both ways in 8 KiB steps with a flush after
  * each, so a Server-Sent Events stream reaches the client event by event and a large upload or
  * download never sits in memory. Hop-by-hop headers are dropped (RFC 9110 §7.6.1) and
- * {@code X-Forwarded-*} added. Only a request without a body is retried on the next backend after a
- * connect failure: a body that has started to stream cannot be replayed.
+ * {@code X-Forwarded-*} added. Only a request without a body is retried on the next backend, and
+ * only after a connect failure: a body that has started to stream cannot be replayed, and a backend
+ * that took the request may have acted on it (RFC 9110 §9.2.2), so a reset or a timeout after the
+ * connect is answered (502, 504), never sent to a second backend.
+ *
+ * <p>An answer whose body fails part way (the backend dies, the client goes, a drain's deadline) is
+ * left unfinished: the connection ends without the last chunk, so the client cannot take a cut
+ * body for a whole one. An answer that finished ends the connection properly after it when it
+ * says {@code Connection: close}.
  */
 public final class HttpForwarder implements Handler {
     private static final int CHUNK = 8192;
@@ -88,21 +96,40 @@ public final class HttpForwarder implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         long started = System.nanoTime();
         RequestInfo info = requestInfo(req);
-        AccessLog.Line outcome = forward(req, res, info);
+        boolean[] cut = new boolean[1];
+        AccessLog.Line outcome = forward(req, res, info, cut);
         metrics.httpRequest(res.status().code());
         AccessLog.line("http").add("client", info.clientIp()).add("method", req.prologue().method().text())
                 .add("path", info.path()).add("status", res.status().code()).addAll(outcome)
                 .add("duration", Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms").write();
+        if (cut[0]) {
+            // Helidon writes the last chunk when the handler returns: ending the connection first
+            // is what tells the client the body is incomplete
+            throw new CloseConnectionException("response body cut");
+        }
         if (res.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) { // every path above has answered
             // the answer said "Connection: close" (the client asked for it, or the proxy refused or
             // is draining): RFC 9112 §9.6 has the server close the connection after it, and
             // Helidon 4.5 would instead wait for a next request until its idle timeout; the
-            // exception is Helidon's way for a handler to end the connection, logged at TRACE
+            // exception is Helidon's way for a handler to end the connection, logged at TRACE.
+            // Helidon finishes a streamed answer (its last chunk) only when the handler returns
+            // normally, so it is finished here first
+            if (res instanceof RoutingResponse routing) {
+                routing.commit();
+            }
             throw new CloseConnectionException("Connection: close answered");
         }
     }
 
-    private AccessLog.Line forward(ServerRequest req, ServerResponse res, RequestInfo info) {
+    /** The backend's answer had begun when it failed: no other backend may be asked, and its body is incomplete. */
+    private static final class Aborted extends RuntimeException {
+        Aborted(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    /** @param cut set when the answer's body began and could not be finished */
+    private AccessLog.Line forward(ServerRequest req, ServerResponse res, RequestInfo info, boolean[] cut) {
         if (Handshake.hasToken(req.headers().first(HeaderNames.UPGRADE).orElse(null), "websocket")) {
             // Helidon never upgrades a request with a body, and its exact-match lookup misses
             // unusual spellings of the token: both land here, and neither may be forwarded
@@ -120,23 +147,31 @@ public final class HttpForwarder implements Handler {
         boolean hasBody = req.content().hasEntity();
         int attempts = hasBody ? 1 : Math.min(target.config().attempts(), candidates.size());
         StringBuilder failures = new StringBuilder();
+        boolean timedOut = false;
         for (Backend backend : candidates.subList(0, attempts)) {
             try (HttpClientResponse up = send(req, info, backend, hasBody, target.config().tls().orElse(null))) {
                 target.pool().reportSuccess(backend);
                 relayResponse(req, up, res, new HttpStream(target.pool().name(), backend.id(), up, isEventStream(up.headers())));
                 return AccessLog.line("http").add("backend", backend.id());
+            } catch (Aborted e) {
+                if (res instanceof RoutingResponse routing && routing.reset()) { // nothing reached the client yet: it can still be told
+                    return error(res, 502, "the backend's answer failed").add("backend", backend.id())
+                            .add("aborted", String.valueOf(e.getMessage()));
+                }
+                cut[0] = true;
+                return AccessLog.line("http").add("backend", backend.id()).add("aborted", String.valueOf(e.getMessage()));
             } catch (RuntimeException e) {
-                if (res.isSent()) {
-                    return AccessLog.line("http").add("backend", backend.id()).add("aborted", String.valueOf(e.getMessage()));
-                }
-                if (isConnectFailure(e)) {
-                    target.pool().reportFailure(backend);
-                }
                 failures.append(failures.isEmpty() ? "" : "; ").append(backend.id()).append(": ").append(e.getMessage());
+                if (!isConnectFailure(e)) {
+                    timedOut = isTimeout(e);
+                    break; // the backend had the request: another may not be asked to do it again
+                }
+                target.pool().reportFailure(backend);
             }
         }
         // the client learns the pool, not the backends' addresses or their errors' text; the log has them
-        return error(res, 502, "no backend of pool '" + target.pool().name() + "' answered").add("failures", failures.toString());
+        return error(res, timedOut ? 504 : 502, "no backend of pool '" + target.pool().name() + "' answered")
+                .add("failures", failures.toString());
     }
 
     private HttpClientResponse send(ServerRequest req, RequestInfo info, Backend backend, boolean hasBody,
@@ -185,11 +220,14 @@ public final class HttpForwarder implements Handler {
         try (InputStream in = up.inputStream(); OutputStream os = res.outputStream()) {
             copy(in, os, stream);
         } catch (IOException | RuntimeException e) {
-            if (!stream.draining()) {
-                throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
+            if (!stream.draining() || stream.isCut()) {
+                throw new Aborted(String.valueOf(e.getMessage()));
             }
         } finally {
             registry.remove(stream);
+        }
+        if (stream.isCut()) {
+            throw new Aborted("cut at the drain deadline");
         }
     }
 
@@ -221,6 +259,15 @@ public final class HttpForwarder implements Handler {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof java.net.NoRouteToHostException
                     || t instanceof java.net.SocketTimeoutException && String.valueOf(t.getMessage()).contains("onnect")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
                 return true;
             }
         }

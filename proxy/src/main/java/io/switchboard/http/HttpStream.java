@@ -17,6 +17,7 @@ final class HttpStream implements Drainable {
     private final HttpClientResponse upstream;
     private final boolean eventStream;
     private volatile boolean draining;
+    private volatile boolean cut; // a finite body ended early: the client must see it unfinished
 
     HttpStream(String pool, String backend, HttpClientResponse upstream, boolean eventStream) {
         this.pool = pool;
@@ -57,9 +58,15 @@ final class HttpStream implements Drainable {
         }
     }
 
+    /** True when {@link #abort} ended a body that was not an event stream (it is incomplete). */
+    boolean isCut() {
+        return cut;
+    }
+
     /** At the drain deadline: whatever it is, it ends now (the process is about to exit). */
     @Override
     public void abort() {
+        cut = !eventStream;
         end();
     }
 
