@@ -13,14 +13,18 @@ import io.switchboard.config.Heartbeat;
  * connections carry no extra traffic, and anything heard after a ping proves the peer alive. A
  * peer that stays silent for {@code timeout} after a ping is to be reaped.
  *
- * <p>The proxy's pings carry a 12-byte payload: a 4-byte tag ("SBHB") and a sequence number, so
- * their Pongs can be told from the peers' own (which pass through untouched, RFC 6455 §5.5.3).
+ * <p>The proxy's pings carry a 12-byte payload: a 4-byte tag ("SBHB"), a random number drawn for
+ * this leg and a sequence number. Only a Pong carrying this leg's number is the proxy's own; every
+ * other Pong passes through untouched (RFC 6455 §5.5.3). The number matters when proxies are
+ * chained (a fleet in front of sidecars): the outer one relays the inner one's pings to the
+ * client, and if it took the client's Pongs for its own, the inner one would never hear back and
+ * would reap a live connection every interval plus timeout.
  *
  * <p>Thread-safe: the relay thread and the scheduler call it concurrently.
  */
 public final class LegHeartbeat {
     private static final byte[] TAG = {'S', 'B', 'H', 'B'};
-    private static final int PAYLOAD_LENGTH = TAG.length + Long.BYTES;
+    private static final int PAYLOAD_LENGTH = TAG.length + Integer.BYTES + Integer.BYTES;
 
     /** What the scheduler should do now, and when to check again (ignored for {@code REAP}). */
     public record Check(Action action, long nextNanos) {
@@ -45,7 +49,8 @@ public final class LegHeartbeat {
     private boolean queued;
     private boolean awaiting;
     private boolean answered;
-    private long pingSeq;
+    private final int legId = java.util.concurrent.ThreadLocalRandom.current().nextInt();
+    private int pingSeq;
     private long rttCount;
     private long rttSum;
     private long rttMin = Long.MAX_VALUE;
@@ -122,7 +127,7 @@ public final class LegHeartbeat {
         awaiting = false;
         answered = false;
         pingSeq++;
-        return ByteBuffer.allocate(PAYLOAD_LENGTH).put(TAG).putLong(pingSeq).array();
+        return ByteBuffer.allocate(PAYLOAD_LENGTH).put(TAG).putInt(legId).putInt(pingSeq).array();
     }
 
     /** The ping went out at {@code now}: its timeout starts. */
@@ -140,14 +145,18 @@ public final class LegHeartbeat {
     /**
      * Looks at a Pong from the peer.
      *
-     * @return true when it answers one of the proxy's pings (the caller consumes it), false when
-     *         it is the peer's own and must be forwarded
+     * @return true when it answers one of this leg's pings (the caller consumes it), false when it
+     *         is anyone else's (the peer's own, another proxy's) and must be forwarded
      */
     public boolean pong(byte[] payload, long now) {
-        if (!isOwn(payload)) {
+        if (payload.length != PAYLOAD_LENGTH || !Arrays.equals(payload, 0, TAG.length, TAG, 0, TAG.length)) {
             return false;
         }
-        long seq = ByteBuffer.wrap(payload, TAG.length, Long.BYTES).getLong();
+        ByteBuffer b = ByteBuffer.wrap(payload, TAG.length, 2 * Integer.BYTES);
+        if (b.getInt() != legId) {
+            return false;
+        }
+        int seq = b.getInt();
         synchronized (this) {
             if (seq == pingSeq && !answered) {
                 answered = true;
@@ -164,11 +173,6 @@ public final class LegHeartbeat {
         rttSum += rtt;
         rttMin = Math.min(rttMin, rtt);
         rttMax = Math.max(rttMax, rtt);
-    }
-
-    /** True when {@code payload} has the proxy's ping tag. */
-    public static boolean isOwn(byte[] payload) {
-        return payload.length == PAYLOAD_LENGTH && Arrays.equals(payload, 0, TAG.length, TAG, 0, TAG.length);
     }
 
     /** Ping round trips as {@code min/avg/max} in milliseconds with 2 decimals, or {@code -} if none. */

@@ -270,7 +270,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
     /** Whether a Pong answers the proxy's heartbeat on {@code from} (then it is consumed). */
     boolean ownPong(Leg from, byte[] payload) {
         if (from.heartbeat == null) {
-            return LegHeartbeat.isOwn(payload);
+            return false; // this leg sends no pings: every Pong on it is someone else's (another proxy's too)
         }
         boolean own = from.heartbeat.pong(payload, readAt);
         if (own) {

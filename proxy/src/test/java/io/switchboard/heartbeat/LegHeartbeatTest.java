@@ -69,9 +69,21 @@ class LegHeartbeatTest {
     }
 
     @Test
-    void tellsItsOwnPongsFromThePeers() {
+    void takesOnlyItsOwnPongsNotAnotherProxysOrAnotherLegs() {
+        // a chained proxy's pings look the same but for the leg's number: their Pongs pass through
+        LegHeartbeat other = new LegHeartbeat(new Heartbeat(Duration.ofMillis(100), Duration.ofMillis(50)), 0);
+        byte[] theirs = other.ping(0);
         byte[] own = hb.ping(0);
-        assertThat(LegHeartbeat.isOwn(own)).isTrue();
+        assertThat(new String(own, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("SBHB");
+        assertThat(hb.pong(theirs, 1)).as("another leg's (another proxy's) Pong").isFalse();
+        assertThat(other.pong(own, 1)).isFalse();
+        assertThat(hb.pong(own, 2)).isTrue();
+        assertThat(other.pong(theirs, 3)).isTrue();
+    }
+
+    @Test
+    void tellsItsOwnPongsFromThePeers() {
+        hb.ping(0);
         assertThat(hb.pong("hello".getBytes(), 1)).isFalse();
         assertThat(hb.pong(new byte[0], 1)).isFalse();
         assertThat(hb.rttSummary()).isEqualTo("-");
