@@ -66,10 +66,13 @@ final class WebSocketParser {
             return new Heartbeat[] {down, up};
         }
         YamlMap map = YamlMap.of(node, path, HEARTBEAT_FORM, HEARTBEAT_KEYS, problems);
-        Heartbeat both = map.get("interval") == null && map.get("timeout") == null ? null
-                : leg(map, down.enabled() ? down : Heartbeat.DEFAULT);
-        Heartbeat downstream = legOrOff(map.get("downstream"), map.join("downstream"), both != null ? both : down);
-        Heartbeat upstream = legOrOff(map.get("upstream"), map.join("upstream"), both != null ? both : up);
+        boolean shared = map.get("interval") != null || map.get("timeout") != null;
+        // keys given for both legs replace those keys of each leg's own settings, so a route's
+        // {timeout: 3s} keeps the backend leg's interval, not the client leg's
+        Heartbeat downBase = shared ? leg(map, down.enabled() ? down : Heartbeat.DEFAULT, true) : down;
+        Heartbeat upBase = shared ? leg(map, up.enabled() ? up : Heartbeat.DEFAULT, false) : up;
+        Heartbeat downstream = legOrOff(map.get("downstream"), map.join("downstream"), downBase);
+        Heartbeat upstream = legOrOff(map.get("upstream"), map.join("upstream"), upBase);
         return new Heartbeat[] {downstream, upstream};
     }
 
@@ -81,17 +84,20 @@ final class WebSocketParser {
             return Heartbeat.OFF;
         }
         YamlMap map = YamlMap.of(node, path, HEARTBEAT_FORM, LEG_KEYS, problems);
-        return map == null ? base : leg(map, base.enabled() ? base : Heartbeat.DEFAULT);
+        return map == null ? base : leg(map, base.enabled() ? base : Heartbeat.DEFAULT, true);
     }
 
-    private Heartbeat leg(YamlMap map, Heartbeat base) {
+    /** @param report whether a problem is reported (once, when the same keys build both legs) */
+    private Heartbeat leg(YamlMap map, Heartbeat base, boolean report) {
         Duration interval = map.duration("interval", base.interval());
         Duration timeout = map.duration("timeout", base.timeout());
         if (interval.isZero()) {
             return Heartbeat.OFF;
         }
         if (timeout.isZero()) {
-            problems.add(map.node(), map.join("timeout"), "a heartbeat needs a timeout above 0 (or write 'off')");
+            if (report) {
+                problems.add(map.node(), map.join("timeout"), "a heartbeat needs a timeout above 0 (or write 'off')");
+            }
             return base;
         }
         return new Heartbeat(interval, timeout);

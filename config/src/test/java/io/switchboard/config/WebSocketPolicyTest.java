@@ -21,6 +21,23 @@ class WebSocketPolicyTest {
     }
 
     @Test
+    void aRoutesSharedHeartbeatKeysReplaceThoseKeysOfEachLegsOwnSettings() throws ConfigException {
+        ProxyConfig c = parse("""
+                websocket:
+                  heartbeat:
+                    downstream: {interval: 5s, timeout: 2s}
+                    upstream: {interval: 60s, timeout: 30s}
+                """, """
+                    websocket:
+                      heartbeat: {timeout: 3s}
+                """);
+        WebSocketPolicy route = c.routes().get(0).websocket();
+        assertThat(route.downstream()).isEqualTo(new Heartbeat(Duration.ofSeconds(5), Duration.ofSeconds(3)));
+        assertThat(route.upstream()).as("the backend leg keeps its own interval")
+                .isEqualTo(new Heartbeat(Duration.ofSeconds(60), Duration.ofSeconds(3)));
+    }
+
+    @Test
     void topLevelSetsEveryRouteAndARouteOverridesKeyByKey() throws ConfigException {
         ProxyConfig c = parse("""
                 websocket:
