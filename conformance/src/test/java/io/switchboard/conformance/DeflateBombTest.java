@@ -78,6 +78,42 @@ class DeflateBombTest {
         }
     }
 
+    @Test
+    void aBackendReapedWhileTheClientWaitsLetsTheClientsCloseReplyEndTheTunnel() throws Exception {
+        try (ScriptedBackend backend = ScriptedBackend.start((socket, in, out) -> Thread.sleep(30_000)); // never reads
+             ProxyProcess proxy = ProxyProcess.run("""
+                     listen: 127.0.0.1:0
+                     pools:
+                       p: {backends: [%s]}
+                     routes:
+                       - {path: /, pool: p, mode: terminate, deflate: {client: true}}
+                     websocket: {heartbeat: {downstream: off, upstream: {interval: 500ms, timeout: 500ms}}}
+                     timeouts: {close: 10s}
+                     """.formatted(backend.address()))) {
+            RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/reaped",
+                    Map.of("Sec-WebSocket-Extensions", "permessage-deflate"));
+            assertThat(up.head().status()).isEqualTo(101);
+            byte[] frame = RawWsClient.frame(true, 0x2, PmdBytes.deflate(new byte[MESSAGE]), true);
+            frame[0] |= 0x40;
+            byte[] burst = new byte[frame.length * 64];
+            for (int i = 0; i < 64; i++) {
+                System.arraycopy(frame, 0, burst, i * frame.length, frame.length);
+            }
+            up.client().write(burst); // the proxy stops reading this client while the backend's socket is full
+            up.client().readTimeout(java.time.Duration.ofSeconds(8));
+            RawWsClient.Frame close = up.client().readFrame();
+            assertThat(close.opcode()).isEqualTo(RawWsClient.CLOSE);
+            assertThat(close.closeCode()).as("the backend, which reads nothing, is reaped").isEqualTo(1014);
+            long replied = System.nanoTime();
+            up.client().sendClose(1014, "");
+            assertThat(up.client().awaitEof(java.time.Duration.ofSeconds(8))).isTrue();
+            long ms = (System.nanoTime() - replied) / 1_000_000;
+            // the reply is read at once: before, the client stayed unread behind the closed backend's
+            // backlog, and only timeouts.close (10 s here) ended the tunnel
+            assertThat(ms).as("ms from the client's Close reply to EOF").isLessThan(3_000);
+        }
+    }
+
     /** Reads plain (uncompressed, masked) frames, counting payload bytes until every message came. */
     private static void readMessages(InputStream raw, AtomicLong received, AtomicLong nonZero, CountDownLatch all)
             throws IOException {

@@ -211,6 +211,8 @@ final class ChannelWriter extends LegWriter {
             endBorrow();
         } finally {
             closed = true;
+            backlog.clear(); // bytes for a closed socket never go out: they must not hold the other peer back
+            backlogged = false;
             lock.unlock();
         }
         if (!already) {

@@ -84,7 +84,13 @@ final class LoopBinding {
         void register() throws IOException {
             key = loop.register(channel, 0, this);
             writer().registered(key);
-            writer().onClose(() -> loop.execute(this::endOnce));
+            // the proxy closed this socket: its input is over, and the other side, which may have
+            // stopped reading while this socket's backlog waited, reads again (its writes to this
+            // socket are dropped now), so its Close reply is seen instead of waiting for the timer
+            writer().onClose(() -> loop.execute(() -> {
+                endOnce();
+                other.resume();
+            }));
         }
 
         @Override
