@@ -40,12 +40,11 @@ public final class Pacer {
             T item = order.get(i);
             double slot = (i + ThreadLocalRandom.current().nextDouble()) / n;
             long at = (long) (slot * spreadMillis);
+            // the action runs on a virtual thread: closing a connection can wait (on a writer's lock,
+            // a TLS socket), and the shared timer thread serves every connection's timers
             ScheduledFuture<?> f = timers.schedule(() -> {
-                try {
-                    action.accept(item);
-                } finally {
-                    batch.ran(item); // a batch kept for long (a drained backend's) holds no closed socket
-                }
+                batch.ran(item); // a batch kept for long (a drained backend's) holds no closed socket
+                Thread.startVirtualThread(() -> action.accept(item));
             }, at, TimeUnit.MILLISECONDS);
             scheduled.add(f);
             batch.scheduled(item, f);

@@ -46,7 +46,8 @@ final class Liveness {
             idleCheck = at(this::checkIdle, policy.idle().toNanos());
         }
         if (!policy.maxLifetime().isZero()) {
-            lifetimeEnd = at(() -> tunnel.closing().closeBoth(CloseCodes.GOING_AWAY, "connection lifetime reached", "max-lifetime"),
+            lifetimeEnd = at(() -> Thread.startVirtualThread(() -> tunnel.closing().closeBoth(CloseCodes.GOING_AWAY,
+                            "connection lifetime reached", "max-lifetime")),
                     jittered(policy.maxLifetime(), policy.lifetimeJitter()));
         }
     }
@@ -101,7 +102,8 @@ final class Liveness {
         long now = System.nanoTime();
         LegHeartbeat.Check check = leg.heartbeat.check(now, leg.out.lastProgress());
         switch (check.action()) {
-            case REAP -> tunnel.closing().reap(leg.side);
+            // closing can wait on a leg's lock or a TLS socket's close: never on the shared timer thread
+            case REAP -> Thread.startVirtualThread(() -> tunnel.closing().reap(leg.side));
             case PING -> {
                 tunnel.ping(leg, leg.heartbeat.ping(now));
                 rearm(leg, generation, check.nextNanos() - now);
@@ -115,7 +117,7 @@ final class Liveness {
         long quietSince = Math.max(tunnel.lastData(), openedAt);
         long due = quietSince + policy.idle().toNanos();
         if (now - due >= 0) {
-            tunnel.closing().closeBoth(CloseCodes.GOING_AWAY, "idle timeout", "idle");
+            Thread.startVirtualThread(() -> tunnel.closing().closeBoth(CloseCodes.GOING_AWAY, "idle timeout", "idle"));
         } else if (!stopped) {
             idleCheck = at(this::checkIdle, due - now);
         }

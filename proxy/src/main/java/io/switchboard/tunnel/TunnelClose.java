@@ -111,7 +111,7 @@ final class TunnelClose {
             pendingClientClose = owed.contains(Side.DOWNSTREAM) ? Frames.close(code, reason, false) : null;
             if (owed.contains(Side.UPSTREAM) && !backend.out.isMidFrame()) {
                 backend.out.send(Frames.close(CloseCodes.GOING_AWAY, "downstream failed", true), true);
-                timers.schedule(this::sendPendingClientClose, 200, TimeUnit.MILLISECONDS);
+                later(this::sendPendingClientClose, 200);
             } else {
                 sendPendingClientClose(); // the backend cannot be asked first: fail the client now
             }
@@ -132,7 +132,7 @@ final class TunnelClose {
         if (frame != null && !tunnel.isFinished()) {
             client.out.send(frame, true);
             // failing a connection ends with closing TCP, without waiting for a reply (§7.1.7)
-            timers.schedule(tunnel::finish, 200, TimeUnit.MILLISECONDS);
+            later(tunnel::finish, 200);
         }
     }
 
@@ -232,7 +232,16 @@ final class TunnelClose {
 
     void armCloseTimer() {
         if (closeTimer == null && !tunnel.isFinished()) {
-            closeTimer = timers.schedule(tunnel::finish, closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            closeTimer = later(tunnel::finish, closeTimeout.toMillis());
         }
+    }
+
+    /**
+     * Runs {@code task} after {@code millis} on a virtual thread of its own: it writes or closes
+     * sockets, which can wait (a writer's lock held by a blocked write, a TLS socket's close), and
+     * the shared timer thread serves every tunnel's heartbeats and the handshake deadlines.
+     */
+    private java.util.concurrent.ScheduledFuture<?> later(Runnable task, long millis) {
+        return timers.schedule(() -> Thread.startVirtualThread(task), millis, TimeUnit.MILLISECONDS);
     }
 }
