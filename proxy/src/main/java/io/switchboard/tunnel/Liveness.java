@@ -15,7 +15,7 @@ import io.switchboard.ws.CloseCodes;
  * All tunnels share one scheduler thread (a delay queue), and each timer re-arms itself for the
  * moment something could next be due (last activity + interval), so a busy connection costs no
  * extra wake-ups and an idle one wakes once per interval: no thread and no polling per socket.
- * Timer tasks never block: anything that writes to a socket runs on a virtual thread of its own.
+ * Timer tasks never block: anything that writes to a socket or closes one runs on a virtual thread of its own (a TLS socket's close waits for a blocked write).
  */
 final class Liveness {
     private final ScheduledExecutorService timers;
