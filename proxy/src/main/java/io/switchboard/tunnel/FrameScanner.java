@@ -34,6 +34,16 @@ final class FrameScanner {
          * data, already given to {@link #data}: the close handshake has still begun.
          */
         void passedClose();
+
+        /**
+         * Whether frames of the proxy's own wait for a frame boundary in the output: then a run
+         * of data frames is cut at the next frame end, so they go out there instead of waiting
+         * for a read that happens to end on a boundary (under a steady stream, that can take
+         * thousands of reads).
+         */
+        default boolean wantsBoundary() {
+            return false;
+        }
     }
 
     /** A header no stream can continue after; the tunnel fails the connection (§7.1.7). */
@@ -198,6 +208,9 @@ final class FrameScanner {
             if (frameOpcode == Opcode.CLOSE) {
                 runStart = flush(sink, b, runStart, pos, true);
                 sink.passedClose();
+            }
+            if (sink.wantsBoundary()) {
+                return flush(sink, b, runStart, pos, true); // the waiting frames go out here
             }
             return runStart; // a data frame ended: the run goes on, one write for the whole read
         }

@@ -27,6 +27,9 @@ abstract class LegWriter {
     private Runnable pendingCallback;
     private byte[] callbackFrame;
     private byte[] queuedPong;     // the proxy's own Pong waiting in pending, if any
+    // whether frames wait in pending for a frame boundary: read without the lock by the relay
+    // after every data frame it passes through (it then ends its write there, see FrameScanner)
+    private volatile boolean waiting;
 
     /**
      * Writes bytes to the socket: blocking (TCP's backpressure reaches the reading thread), or,
@@ -203,12 +206,19 @@ abstract class LegWriter {
             pending = new ArrayDeque<>(2);
         }
         pending.add(frame);
+        waiting = true;
     }
 
     private void flushPending() {
         while (atBoundary && pending != null && !pending.isEmpty()) {
             emit(pending.poll());
         }
+        waiting = pending != null && !pending.isEmpty();
+    }
+
+    /** Whether frames of the proxy's own (a ping, a Close) wait for the stream's next frame boundary. */
+    final boolean isWaitingForBoundary() {
+        return waiting;
     }
 
     private void emit(byte[] frame) {

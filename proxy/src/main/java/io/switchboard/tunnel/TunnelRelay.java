@@ -55,6 +55,11 @@ final class TunnelRelay implements FrameScanner.Sink, Relay {
     }
 
     @Override
+    public boolean wantsBoundary() {
+        return to.out.isWaitingForBoundary();
+    }
+
+    @Override
     public void passedClose() {
         connection.closing().closeSeen(from.side, CloseCodes.PROTOCOL_ERROR, to.out::closeRelayed);
     }
