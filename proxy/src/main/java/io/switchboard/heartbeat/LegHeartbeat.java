@@ -89,16 +89,16 @@ public final class LegHeartbeat {
     /**
      * Decides what to do at {@code now}.
      *
-     * @param lastProgress when a write to this peer last completed: while a ping waits behind a
-     *                     long frame, a peer that keeps reading is alive; one whose writes stalled
-     *                     for the timeout is reaped
+     * @param lastProgress when a write to this peer last made progress: while a ping waits behind
+     *                     a long frame, a peer that keeps reading is alive; one that neither reads
+     *                     nor sends for the timeout is reaped, however long the frame goes on
      */
     public synchronized Check check(long now, long lastProgress) {
         if (queued) {
-            if (lastProgress - pingQueuedAt > 0 || lastHeard - pingQueuedAt > 0) {
-                return new Check(Action.WAIT, now + Math.min(interval, timeout));
-            }
-            return now - pingQueuedAt >= timeout ? new Check(Action.REAP, now) : new Check(Action.WAIT, pingQueuedAt + timeout);
+            // the latest sign of life since the ping was queued: the window slides with it, so a
+            // peer that read for a while and then hung mid-frame is reaped one timeout later
+            long alive = later(pingQueuedAt, later(lastProgress, lastHeard));
+            return now - alive >= timeout ? new Check(Action.REAP, now) : new Check(Action.WAIT, alive + timeout);
         }
         if (awaiting) {
             if (lastHeard - pingSentAt > 0) {
@@ -115,6 +115,11 @@ public final class LegHeartbeat {
             return new Check(Action.PING, now + Math.min(interval, timeout));
         }
         return new Check(Action.WAIT, lastHeard + interval);
+    }
+
+    /** The later of two {@link System#nanoTime()} readings (compared by difference: the clock may wrap). */
+    private static long later(long a, long b) {
+        return a - b >= 0 ? a : b;
     }
 
     /**

@@ -173,7 +173,11 @@ final class ChannelWriter extends LegWriter {
             }
             while (!backlog.isEmpty()) {
                 ByteBuffer head = backlog.peek();
-                channel.write(head);
+                if (channel.write(head) > 0) {
+                    // the peer reads, however slowly: proof of life for the heartbeat's stall check
+                    // (a slow phone may take longer than the timeout to drain a whole backlog)
+                    progressed();
+                }
                 if (head.hasRemaining()) {
                     return false;
                 }

@@ -62,6 +62,16 @@ class LegHeartbeatTest {
     }
 
     @Test
+    void aPeerThatReadsForAWhileThenHangsMidFrameIsReapedOneTimeoutLater() {
+        hb.ping(100 * MS); // queued behind a long frame
+        assertThat(hb.check(140 * MS, 130 * MS).action()).as("it still reads").isEqualTo(LegHeartbeat.Action.WAIT);
+        assertThat(hb.check(170 * MS, 160 * MS).action()).isEqualTo(LegHeartbeat.Action.WAIT);
+        // its last read was at 160 ms: the window slides with it, and ends at 210 ms
+        assertThat(hb.check(200 * MS, 160 * MS)).isEqualTo(new LegHeartbeat.Check(LegHeartbeat.Action.WAIT, 210 * MS));
+        assertThat(hb.check(210 * MS, 160 * MS).action()).isEqualTo(LegHeartbeat.Action.REAP);
+    }
+
+    @Test
     void aPingStuckBehindStalledWritesIsReapedAtTheTimeout() {
         hb.ping(100 * MS);
         assertThat(hb.check(120 * MS, 90 * MS).action()).isEqualTo(LegHeartbeat.Action.WAIT);
