@@ -114,6 +114,61 @@ class DeflateBombTest {
         }
     }
 
+    @Test
+    void inflatingOneClientsBurstDoesNotHoldUpTheOtherSocketsOnItsLoop() throws Exception {
+        io.switchboard.demo.EchoBackend echo = io.switchboard.demo.EchoBackend.start("e");
+        // a backend that reads and drops everything, fast: the writer toward it never backs up
+        ScriptedBackend.Script sink = (socket, in, out) -> in.transferTo(java.io.OutputStream.nullOutputStream());
+        try (ScriptedBackend drain = ScriptedBackend.start(sink);
+             // one core: one event loop, which both WebSockets share
+             ProxyProcess proxy = ProxyProcess.runWithJvmOptions(List.of("-XX:ActiveProcessorCount=1"), """
+                     listen: 127.0.0.1:0
+                     pools:
+                       sink: {backends: [%s]}
+                       echo: {backends: [%s]}
+                     routes:
+                       - {path: /bomb, pool: sink, mode: terminate, deflate: {client: true}}
+                       - {path: /echo, pool: echo}
+                     websocket: {heartbeat: off}
+                     """.formatted(drain.address(), echo.address()));
+             RawWsClient.Upgrade bomb = RawWsClient.upgrade(proxy.port(), "/bomb", Map.of("Sec-WebSocket-Extensions", "permessage-deflate"));
+             RawWsClient.Upgrade chat = RawWsClient.upgrade(proxy.port(), "/echo", Map.of())) {
+            assertThat(bomb.head().status()).isEqualTo(101);
+            assertThat(chat.head().status()).isEqualTo(101);
+            byte[] frame = RawWsClient.frame(true, 0x2, PmdBytes.deflate(new byte[MESSAGE]), true);
+            frame[0] |= 0x40;
+            byte[] burst = new byte[frame.length * 64];
+            for (int i = 0; i < 64; i++) {
+                System.arraycopy(frame, 0, burst, i * frame.length, frame.length);
+            }
+            Thread flood = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < 64; i++) { // 4 GiB inflated, from 4 MB on the wire
+                        bomb.client().write(burst);
+                    }
+                } catch (RuntimeException e) {
+                    // the proxy closed it at the end of the test
+                }
+            });
+            Thread.sleep(300);
+            long worst = 0;
+            for (int i = 0; i < 30; i++) {
+                long t = System.nanoTime();
+                chat.client().sendText("ping " + i);
+                assertThat(chat.client().readMessage().text()).isEqualTo("ping " + i);
+                worst = Math.max(worst, System.nanoTime() - t);
+                Thread.sleep(20);
+            }
+            // each 64 KiB read of the burst inflates to 64 MiB: done in one go it held the loop
+            // for a good part of a second; in 1 MiB turns the echo waits a few milliseconds
+            assertThat(worst / 1_000_000).as("worst echo round trip, ms, while the burst inflates").isLessThan(150);
+            bomb.close();
+            flood.join(10_000);
+        } finally {
+            echo.close();
+        }
+    }
+
     /** Reads plain (uncompressed, masked) frames, counting payload bytes until every message came. */
     private static void readMessages(InputStream raw, AtomicLong received, AtomicLong nonZero, CountDownLatch all)
             throws IOException {

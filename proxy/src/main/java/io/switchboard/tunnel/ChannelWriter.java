@@ -153,6 +153,11 @@ final class ChannelWriter extends LegWriter {
         }
     }
 
+    @Override
+    boolean blocks() {
+        return false;
+    }
+
     /** Whether bytes are waiting for the socket (then the other peer is not read). */
     @Override
     boolean hasBacklog() {

@@ -54,6 +54,11 @@ abstract class LegWriter {
         return false;
     }
 
+    /** Whether a write waits for the peer (TCP backpressure reaches the writing thread); an event loop's never does. */
+    boolean blocks() {
+        return true;
+    }
+
     /** Closes the socket, unblocking any reader of it. Idempotent. */
     abstract void closeSocket();
 

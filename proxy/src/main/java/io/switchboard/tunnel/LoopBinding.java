@@ -133,7 +133,12 @@ final class LoopBinding {
                 // (Pongs, a Close): wait for it, so neither backlog grows past one read's worth
                 key.interestOpsAnd(~SelectionKey.OP_READ);
                 if (!waiting) {
-                    loop.execute(this::resume); // paused, yet the batch's last write went out whole
+                    // paused at its turn's budget, not for a backlog: it goes on once the other
+                    // socket is writable, which the loop reports on its next pass, after the other
+                    // sockets ready now (a task would run before them)
+                    if (!other.wakeWhenWritable()) {
+                        loop.execute(this::resume); // the other socket is closed: nothing to wait for
+                    }
                 }
             }
         }
@@ -149,6 +154,19 @@ final class LoopBinding {
                 other.resume();
                 resume(); // this peer may have been waiting for its own replies to go out
             }
+        }
+
+        /**
+         * Asks the loop to call {@link #writable()} (at once writable, it then resumes the other side).
+         *
+         * @return false when this socket is closed (it will never be writable)
+         */
+        boolean wakeWhenWritable() {
+            if (key != null && key.isValid()) {
+                key.interestOpsOr(SelectionKey.OP_WRITE);
+                return true;
+            }
+            return false;
         }
 
         /** Reads again, unless this side ended or a writer it feeds (the other side's, or its own replies) holds bytes back. */

@@ -66,6 +66,11 @@ final class TerminateRelay implements Relay {
     private boolean paused;        // stopped: the inflater keeps its input, `held` the rest of the read
     private byte[] held;
     private boolean frameEndHeld;  // the paused chunk ended its frame: the end is handled on resume
+    // at most this much inflated output per read (or resume) before yielding the loop: with both
+    // legs compressing, zeros inflate and deflate again to nothing, the writer never backs up, and
+    // one 64 KiB read would keep the shared loop busy on 64 MiB while its other sockets wait
+    private static final long TURN_BUDGET = 1 << 20;
+    private long inflatedThisTurn;
 
     TerminateRelay(TunnelConnection connection, Leg from, Leg to, long maxFrameSize, long maxMessageSize,
                    TerminateHandshake handshake) {
@@ -99,6 +104,7 @@ final class TerminateRelay implements Relay {
     @Override
     public void bytes(byte[] b, int len) {
         bytesSeen += len;
+        inflatedThisTurn = 0;
         process(b, 0, len);
     }
 
@@ -114,6 +120,7 @@ final class TerminateRelay implements Relay {
         }
         paused = false;
         pausable = true;
+        inflatedThisTurn = 0;
         try {
             inflater.resume(this::plain);
         } catch (java.util.zip.DataFormatException e) {
@@ -340,8 +347,8 @@ final class TerminateRelay implements Relay {
             return false;
         }
         framer.data(b, off, len);
-        if (pausable && to.out.hasBacklog()) {
-            paused = true; // the reader stops reading this leg until the backlog is written, then resumes
+        if (pausable && !to.out.blocks() && (to.out.hasBacklog() || (inflatedThisTurn += len) > TURN_BUDGET)) {
+            paused = true; // the reader stops reading this leg until the backlog is written (or its next turn), then resumes
             return false;
         }
         return true;
