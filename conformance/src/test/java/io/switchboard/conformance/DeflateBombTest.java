@@ -53,13 +53,7 @@ class DeflateBombTest {
                     Map.of("Sec-WebSocket-Extensions", "permessage-deflate"));
             assertThat(up.head().status()).isEqualTo(101);
             assertThat(up.head().headers().get("sec-websocket-extensions")).startsWith("permessage-deflate");
-            byte[] compressed = PmdBytes.deflate(new byte[MESSAGE]);
-            byte[] frame = RawWsClient.frame(true, 0x2, compressed, true);
-            frame[0] |= 0x40; // RSV1: this message is compressed
-            byte[] burst = new byte[frame.length * MESSAGES];
-            for (int i = 0; i < MESSAGES; i++) {
-                System.arraycopy(frame, 0, burst, i * frame.length, frame.length);
-            }
+            byte[] burst = burst(MESSAGES);
             Thread writer = Thread.ofVirtual().start(() -> up.client().write(burst));
             writer.join(10_000);
             Thread.sleep(2_000); // the proxy reads and inflates all it will while the backend sleeps
@@ -93,12 +87,7 @@ class DeflateBombTest {
             RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/reaped",
                     Map.of("Sec-WebSocket-Extensions", "permessage-deflate"));
             assertThat(up.head().status()).isEqualTo(101);
-            byte[] frame = RawWsClient.frame(true, 0x2, PmdBytes.deflate(new byte[MESSAGE]), true);
-            frame[0] |= 0x40;
-            byte[] burst = new byte[frame.length * 64];
-            for (int i = 0; i < 64; i++) {
-                System.arraycopy(frame, 0, burst, i * frame.length, frame.length);
-            }
+            byte[] burst = burst(64);
             up.client().write(burst); // the proxy stops reading this client while the backend's socket is full
             up.client().readTimeout(java.time.Duration.ofSeconds(8));
             RawWsClient.Frame close = up.client().readFrame();
@@ -135,12 +124,7 @@ class DeflateBombTest {
              RawWsClient.Upgrade chat = RawWsClient.upgrade(proxy.port(), "/echo", Map.of())) {
             assertThat(bomb.head().status()).isEqualTo(101);
             assertThat(chat.head().status()).isEqualTo(101);
-            byte[] frame = RawWsClient.frame(true, 0x2, PmdBytes.deflate(new byte[MESSAGE]), true);
-            frame[0] |= 0x40;
-            byte[] burst = new byte[frame.length * 64];
-            for (int i = 0; i < 64; i++) {
-                System.arraycopy(frame, 0, burst, i * frame.length, frame.length);
-            }
+            byte[] burst = burst(64);
             Thread flood = Thread.ofVirtual().start(() -> {
                 try {
                     for (int i = 0; i < 64; i++) { // 4 GiB inflated, from 4 MB on the wire
@@ -167,6 +151,17 @@ class DeflateBombTest {
         } finally {
             echo.close();
         }
+    }
+
+    /** {@code messages} compressed binary messages of {@link #MESSAGE} zeros each, masked as a client sends them. */
+    private static byte[] burst(int messages) {
+        byte[] frame = RawWsClient.frame(true, 0x2, PmdBytes.deflate(new byte[MESSAGE]), true);
+        frame[0] |= 0x40; // RSV1: this message is compressed
+        byte[] burst = new byte[frame.length * messages];
+        for (int i = 0; i < messages; i++) {
+            System.arraycopy(frame, 0, burst, i * frame.length, frame.length);
+        }
+        return burst;
     }
 
     /** Reads plain (uncompressed, masked) frames, counting payload bytes until every message came. */
