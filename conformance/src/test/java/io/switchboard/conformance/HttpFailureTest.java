@@ -133,6 +133,41 @@ class HttpFailureTest {
     }
 
     @Test
+    void aNotModifiedWithTheRepresentationsLengthIsRelayedWithoutABody() throws Exception {
+        // RFC 9110 §8.6 lets a 304 carry the Content-Length of what it stands for; it has no body
+        RawBackend.Script notModified = (s, out) -> {
+            out.write("HTTP/1.1 304 \r\nETag: \"a\"\r\nContent-Length: 1234\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        };
+        try (RawBackend a = new RawBackend(notModified); ProxyProcess proxy = ProxyProcess.run(config("", a))) {
+            try (Socket s = new Socket("127.0.0.1", proxy.port())) {
+                s.setSoTimeout(3_000);
+                OutputStream out = s.getOutputStream();
+                InputStream in = s.getInputStream();
+                out.write("GET /page HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"a\"\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                String head = readHead(in);
+                assertThat(head).startsWith("HTTP/1.1 304").contains("ETag: \"a\"").doesNotContainIgnoringCase("content-length: 1234");
+                // no body follows: the same connection takes the next request at once
+                out.write("GET /page HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(readHead(in)).startsWith("HTTP/1.1 304");
+            }
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    @Test
     void aConnectFailureIsStillRetriedOnTheNextBackend() throws Exception {
         RawBackend.Script ok = (s, out) -> {
             out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));

@@ -15,7 +15,6 @@ import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
-import io.helidon.http.Status;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
@@ -206,13 +205,17 @@ public final class HttpForwarder implements Handler {
             res.header(HeaderNames.CONNECTION, "close"); // draining: clients reconnect elsewhere
         }
         Set<String> skip = HopByHop.names(up.headers());
+        int code = up.status().code(); // by number: a status line with another reason phrase is another Status object
+        // RFC 9110 §8.6: a 304 may carry the Content-Length of the representation it stands for, but
+        // it has no body; Helidon answers a bodiless response whose Content-Length is not 0 with 500
+        boolean bodiless = code == 204 || code == 205 || code == 304;
         for (Header h : up.headers()) {
-            if (!skip.contains(h.name().toLowerCase(Locale.ROOT))) {
+            String name = h.name().toLowerCase(Locale.ROOT);
+            if (!skip.contains(name) && !(bodiless && name.equals("content-length"))) {
                 res.header(h);
             }
         }
-        if (req.prologue().method() == Method.HEAD || up.status() == Status.NO_CONTENT_204
-                || up.status() == Status.NOT_MODIFIED_304) {
+        if (req.prologue().method() == Method.HEAD || bodiless) {
             res.send();
             return;
         }
