@@ -58,6 +58,7 @@ public final class HttpTestBackend implements AutoCloseable {
             s.createContext("/big", b::big);
             s.createContext("/upload", b::upload);
             s.createContext("/headers", b::headers);
+            s.createContext("/raw", b::raw);
             s.start();
             return b;
         } catch (IOException e) {
@@ -141,6 +142,16 @@ public final class HttpTestBackend implements AutoCloseable {
         }
         byte[] body = ("count=" + count + " ok=" + ok).getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(200, body.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(body);
+        }
+    }
+
+    /** Answers with the request body's bytes as they arrived, and the Content-Encoding they came with. */
+    private void raw(HttpExchange ex) throws IOException {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        ex.getResponseHeaders().add("X-Seen-Content-Encoding", String.valueOf(ex.getRequestHeaders().getFirst("Content-Encoding")));
+        ex.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
         try (OutputStream os = ex.getResponseBody()) {
             os.write(body);
         }

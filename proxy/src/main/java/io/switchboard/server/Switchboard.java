@@ -143,6 +143,8 @@ public final class Switchboard implements AutoCloseable {
                 .listenerSocketOptions(TcpKeepAlive.onListener())
                 // Helidon sets SO_KEEPALIVE (its default) and TCP_NODELAY on each accepted socket
                 .connectionOptions(o -> o.socketOptions(TcpKeepAlive.onAccepted()).socketKeepAlive(true).tcpNoDelay(true))
+                // request bodies in any Content-Encoding pass to the backend as they came
+                .contentEncoding(new io.switchboard.http.PassThroughEncoding())
                 .routing(r -> r.any(forwarder))
                 .build()
                 .start();
