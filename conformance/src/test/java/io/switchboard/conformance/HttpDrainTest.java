@@ -46,6 +46,19 @@ class HttpDrainTest {
     }
 
     @Test
+    void aRequestStillWaitingForItsAnswerAtTheSignalIsFinished() throws Exception {
+        try (HttpTestBackend http = HttpTestBackend.start(); ProxyProcess proxy = proxy(http)) {
+            var pending = HTTP.sendAsync(HttpRequest.newBuilder(proxy.http("/slow")).build(), HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(500); // the request is with the backend, which answers in 6.5 s
+            proxy.terminate();
+            HttpResponse<String> res = pending.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.body()).isEqualTo("done");
+            assertThat(proxy.awaitExit(Duration.ofSeconds(20))).isZero();
+        }
+    }
+
+    @Test
     void anEventStreamIsEndedByTheDrain() throws Exception {
         try (HttpTestBackend http = HttpTestBackend.start(); ProxyProcess proxy = proxy(http)) {
             HttpResponse<InputStream> res = HTTP.send(HttpRequest.newBuilder(proxy.http("/sse")).build(),

@@ -35,6 +35,8 @@ public final class HttpTestBackend implements AutoCloseable {
     public static final int SSE_EVENTS = 5;
     /** Pause between events. */
     public static final int SSE_GAP_MS = 300;
+    /** How long {@code /slow} takes to answer: longer than the 5 s Helidon gives requests when it stops. */
+    public static final int SLOW_MS = 6_500;
 
     private final HttpServer server;
     private final AtomicLong bigWritten = new AtomicLong();
@@ -59,6 +61,7 @@ public final class HttpTestBackend implements AutoCloseable {
             s.createContext("/upload", b::upload);
             s.createContext("/headers", b::headers);
             s.createContext("/raw", b::raw);
+            s.createContext("/slow", b::slow);
             s.start();
             return b;
         } catch (IOException e) {
@@ -141,6 +144,20 @@ public final class HttpTestBackend implements AutoCloseable {
             }
         }
         byte[] body = ("count=" + count + " ok=" + ok).getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(200, body.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(body);
+        }
+    }
+
+    /** Answers "done" after {@link #SLOW_MS}. */
+    private void slow(HttpExchange ex) throws IOException {
+        try {
+            Thread.sleep(SLOW_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        byte[] body = "done".getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(200, body.length);
         try (OutputStream os = ex.getResponseBody()) {
             os.write(body);

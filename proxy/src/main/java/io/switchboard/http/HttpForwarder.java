@@ -96,7 +96,16 @@ public final class HttpForwarder implements Handler {
         long started = System.nanoTime();
         RequestInfo info = requestInfo(req);
         boolean[] cut = new boolean[1];
-        AccessLog.Line outcome = forward(req, res, info, cut);
+        AccessLog.Line outcome;
+        // a SIGTERM's drain waits for the request while it is under way (uploading, waiting for the
+        // backend's answer), not only once its answer streams: else server.stop() cut it
+        InFlight inFlight = new InFlight();
+        registry.add(inFlight);
+        try {
+            outcome = forward(req, res, info, cut);
+        } finally {
+            registry.remove(inFlight);
+        }
         metrics.httpRequest(res.status().code());
         AccessLog.line("http").add("client", info.clientIp()).add("method", req.prologue().method().text())
                 .add("path", info.path()).add("status", res.status().code()).addAll(outcome)
@@ -117,6 +126,43 @@ public final class HttpForwarder implements Handler {
                 routing.commit();
             }
             throw new CloseConnectionException("Connection: close answered");
+        }
+    }
+
+    /**
+     * A request being forwarded, for the drain to wait on: it is left to finish (a streaming answer
+     * registers an {@link HttpStream} too, which a drain may end), and the process exits at the
+     * drain's deadline whatever it is doing.
+     */
+    private static final class InFlight implements io.switchboard.drain.Drainable {
+        @Override
+        public boolean webSocket() {
+            return false;
+        }
+
+        @Override
+        public String pool() {
+            return "";
+        }
+
+        @Override
+        public String backend() {
+            return "";
+        }
+
+        @Override
+        public String stickyKey() {
+            return null;
+        }
+
+        @Override
+        public void drain(int code, String reason) {
+            // a request is finished, not ended: its answer carries "Connection: close"
+        }
+
+        @Override
+        public void abort() {
+            // the deadline: the process exits
         }
     }
 
