@@ -168,6 +168,26 @@ class HttpFailureTest {
     }
 
     @Test
+    void aReloadedReadTimeoutAppliesToTheNextRequest() throws Exception {
+        RawBackend.Script silent = (s, out) -> Thread.sleep(10_000);
+        try (RawBackend a = new RawBackend(silent)) {
+            java.nio.file.Path file = ProxyProcess.writeConfig(config("timeouts: {http-read: 5m}\n", a));
+            try (ProxyProcess proxy = ProxyProcess.start("run", file.toString())) {
+                java.nio.file.Files.writeString(file, config("timeouts: {http-read: 1s}\n", a));
+                long until = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+                while (!proxy.stderrText().contains("reload applied") && System.nanoTime() < until) {
+                    Thread.sleep(50);
+                }
+                assertThat(proxy.stderrText()).contains("reload applied");
+                long t = System.nanoTime();
+                assertThat(untilEof(proxy.port(), "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 504");
+                assertThat((System.nanoTime() - t) / 1_000_000).as("ms: the reloaded 1 s, not the 5 min it started with")
+                        .isLessThan(5_000);
+            }
+        }
+    }
+
+    @Test
     void aConnectFailureIsStillRetriedOnTheNextBackend() throws Exception {
         RawBackend.Script ok = (s, out) -> {
             out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));

@@ -56,13 +56,18 @@ public final class HttpForwarder implements Handler {
     private final Gate gate;
     private final Registry registry;
     private final ProxyMetrics metrics;
-    private final WebClient client;
-    private final java.util.Map<io.switchboard.config.BackendTls, WebClient> tlsClients = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Timeouts timeouts;
-    private final Duration readTimeout;
+    /**
+     * A client per backend TLS setting and connect timeout (Helidon sets that per client, not per
+     * request), so a reload that changes {@code timeouts.connect} applies to the next request; the
+     * read timeout is set per request from the config running then.
+     */
+    private final java.util.Map<ClientKey, WebClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record ClientKey(io.switchboard.config.BackendTls tls, Duration connect) {
+    }
 
     /**
-     * @param routes   the current routing table; the first one's timeouts set connect and read limits
+     * @param routes   the current routing table; its timeouts set connect and read limits, request by request
      * @param gate     while draining, responses carry {@code Connection: close}
      * @param registry where streaming responses register so a drain can end them
      * @param metrics  counts requests by status
@@ -72,21 +77,17 @@ public final class HttpForwarder implements Handler {
         this.metrics = metrics;
         this.gate = gate;
         this.registry = registry;
-        Timeouts t = routes.get().config().timeouts();
-        this.timeouts = t;
-        this.readTimeout = t.httpRead();
-        this.client = newClient(null);
     }
 
-    private WebClient newClient(io.switchboard.config.BackendTls tls) {
+    private WebClient newClient(ClientKey key) {
         var builder = WebClient.builder()
                 .followRedirects(false)
                 .sendExpectContinue(false)
                 .shareConnectionCache(false)
-                .connectTimeout(timeouts.connect())
-                .socketOptions(s -> s.tcpNoDelay(true).connectTimeout(timeouts.connect()).readTimeout(timeouts.httpRead()));
-        if (tls != null) {
-            builder.tls(UpstreamTls.helidonTls(tls));
+                .connectTimeout(key.connect())
+                .socketOptions(s -> s.tcpNoDelay(true).connectTimeout(key.connect()));
+        if (key.tls() != null) {
+            builder.tls(UpstreamTls.helidonTls(key.tls()));
         }
         return builder.build();
     }
@@ -223,11 +224,12 @@ public final class HttpForwarder implements Handler {
                                     io.switchboard.config.BackendTls tls) {
         String target = (tls == null ? "http://" : "https://") + backend.id() + info.path()
                 + (info.rawQuery().isEmpty() ? "" : "?" + info.rawQuery());
-        WebClient via = tls == null ? client : tlsClients.computeIfAbsent(tls, this::newClient);
+        Timeouts timeouts = routes.get().config().timeouts();
+        WebClient via = clients.computeIfAbsent(new ClientKey(tls, timeouts.connect()), this::newClient);
         HttpClientRequest creq = via.method(req.prologue().method())
                 .uri(URI.create(target))
                 .skipUriEncoding(true)
-                .readTimeout(readTimeout);
+                .readTimeout(timeouts.httpRead());
         copyRequestHeaders(req, info, creq);
         if (!hasBody) {
             return creq.request();
