@@ -46,6 +46,8 @@ public final class Bench {
     private final Duration warmup;
     private final int connections;
     private final int runs;
+    /** Echo latency per column and size ("name@64"), merged over the recorded rounds. */
+    private final Map<String, Histogram> latency = new LinkedHashMap<>();
     private final List<Integer> sizes;
     private final Payloads.Kind payload;
     private final int inflight;
@@ -152,7 +154,9 @@ public final class Bench {
         Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
         for (int run = 1; run <= runs; run++) {
             log("run " + run + ": load average " + Files.readString(Path.of("/proc/loadavg")).trim());
-            for (Column c : columns) {
+            // each round starts one column later: drift within a round lands on a different column
+            // each time, not always on the one after nginx
+            for (Column c : rotated(columns, run - 1)) {
                 Map<String, List<Double>> m = results.computeIfAbsent(c.name(), k -> new LinkedHashMap<>());
                 round(c, duration, m);
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "run %d %s:", run, c.name()));
@@ -164,7 +168,7 @@ public final class Bench {
                 log(line.append(" handshakes ").append(LoadMain.si(last(m, "connect"))).append("/s").toString());
             }
         }
-        Report report = new Report(results, idleResults, columns.stream().map(Column::name).toList(), sizes);
+        Report report = new Report(results, idleResults, columns.stream().map(Column::name).toList(), sizes, latency);
         System.out.println(report.table(connections, inflight, workers, idle, duration, runs));
         System.out.println(report.payloadNote(payload, messages.get(sizes.get(0)).bodies().length, level, minSize));
         System.out.println(report.details());
@@ -246,6 +250,9 @@ public final class Bench {
             if (key.startsWith("echo@")) {
                 String size = key.substring("echo".length());
                 Histogram h = r.latency();
+                // the table's percentiles come from every recorded round's samples together: a median of
+                // per-round p99s would drop the worst round's tail
+                latency.computeIfAbsent(c.name() + size, k -> new Histogram()).add(h);
                 put(m, "p50" + size, h.percentile(50) / 1e3);
                 put(m, "p90" + size, h.percentile(90) / 1e3);
                 put(m, "p99" + size, h.percentile(99) / 1e3);
@@ -306,6 +313,15 @@ public final class Bench {
         long base = users;
         users += n;
         return base;
+    }
+
+    /** {@code list} started at index {@code by} (mod its size), wrapping. */
+    static <T> List<T> rotated(List<T> list, int by) {
+        List<T> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            out.add(list.get(Math.floorMod(by + i, list.size())));
+        }
+        return out;
     }
 
     private static void put(Map<String, List<Double>> m, String k, double v) {

@@ -17,7 +17,8 @@ final class Report {
     static final String TERMINATE = "Switchboard terminate";
     static final String DEFLATE = "Switchboard terminate + deflate";
     private static final String[][] RATIOS = {
-        {TUNNEL, "HAProxy"}, {TUNNEL, "nginx"}, {TERMINATE, "HAProxy"}, {TERMINATE, "nginx"}, {DEFLATE, TERMINATE},
+        {TUNNEL, "HAProxy"}, {TUNNEL, "nginx"}, {TERMINATE, "HAProxy"}, {TERMINATE, "nginx"}, {TERMINATE, TUNNEL},
+        {DEFLATE, TERMINATE},
     };
 
     private final Map<String, Map<String, List<Double>>> runs;
@@ -25,11 +26,17 @@ final class Report {
     private final List<String> names;
     private final List<Integer> sizes;
     private final List<String[]> ratios;
+    private final Map<String, Histogram> latency;
 
-    /** @param runs column -> metric -> one value per round; @param names column order */
+    /**
+     * @param runs    column -> metric -> one value per round, round i at index i in every list
+     * @param names   column order
+     * @param latency echo latency per "column@size", merged over the rounds (may be empty)
+     */
     Report(Map<String, Map<String, List<Double>>> runs, Map<String, IdleLoad.Result> idle, List<String> names,
-           List<Integer> sizes) {
+           List<Integer> sizes, Map<String, Histogram> latency) {
         this.runs = runs;
+        this.latency = latency;
         this.idle = idle;
         this.names = names;
         this.sizes = sizes;
@@ -56,6 +63,8 @@ final class Report {
             row(t, inflight + " messages in flight per connection, msgs/s (" + bytes(size) + ")", "pipelined@" + size);
         }
         row(t, "WebSocket handshakes/s (" + workers + " workers)", "connect");
+        busyRow(t, "CPU 0 (proxy) / CPU 1 (generator, backend) busy %, echo " + bytes(sizes.get(0)), "echo@" + sizes.get(0));
+        busyRow(t, "CPU 0 / CPU 1 busy %, handshakes", "connect");
         for (int size : sizes) {
             costRow(t, "proxy CPU per echoed message, µs (" + bytes(size) + ")", "cost@" + size);
         }
@@ -71,10 +80,13 @@ final class Report {
             }
             t.append('\n');
         }
-        t.append(String.format(Locale.ROOT, "%nMedian of %d rounds of %d s per mode. Ratios are the first column's figure"
-                + " divided by the second's: above 1.00x is better for rates, worse for latency, CPU and memory. Proxy CPU is"
-                + " the proxy process's own CPU time over a phase divided by what it completed: a figure that does not"
-                + " depend on which core was the limit.%n",
+        t.append(String.format(Locale.ROOT, "%nMedian of %d rounds of %d s per mode (each round starts one column later)."
+                + " Latency percentiles are over all rounds' samples together. Ratios are the first column's figure"
+                + " divided by the second's, taken round by round (both measured in the same round) and given as the"
+                + " median, with the lowest and highest in brackets: above 1.00x is better for rates, worse for latency,"
+                + " CPU and memory. Proxy CPU is the proxy process's own CPU time over a phase divided by what it"
+                + " completed: a figure that does not depend on which core was the limit. Where CPU 1 is near 100 %%"
+                + " busy, the generator and backend, not the proxy, set the rate.%n",
                 rounds, d.toSeconds()));
         return t.toString();
     }
@@ -136,9 +148,51 @@ final class Report {
             t.append(' ').append(LoadMain.si(median(n, metric))).append(" |");
         }
         for (String[] r : ratios) {
-            t.append(' ').append(ratio(median(r[0], metric), median(r[1], metric))).append(" |");
+            t.append(' ').append(pairedRatio(r[0], r[1], metric)).append(" |");
         }
         t.append('\n');
+    }
+
+    /** Median CPU busy % of both cores in a phase, per column (ratios do not apply). */
+    private void busyRow(StringBuilder t, String label, String phase) {
+        t.append("| ").append(label).append(" |");
+        for (String n : names) {
+            double a = median(n, phase + ".cpu0");
+            double b = median(n, phase + ".cpu1");
+            t.append(' ').append(Double.isNaN(a) ? "-" : String.format(Locale.ROOT, "%.0f / %.0f", a, b)).append(" |");
+        }
+        t.append(" |".repeat(ratios.size())).append('\n');
+    }
+
+    /**
+     * The ratio of {@code a} to {@code b} on {@code metric}, round by round: "median (lowest–highest)",
+     * or the plain ratio of medians when the rounds cannot be paired.
+     */
+    String pairedRatio(String a, String b, String metric) {
+        List<Double> x = values(a, metric);
+        List<Double> y = values(b, metric);
+        if (x == null || y == null || x.size() != y.size() || x.isEmpty()) {
+            return ratio(median(a, metric), median(b, metric));
+        }
+        List<Double> each = new ArrayList<>();
+        for (int i = 0; i < x.size(); i++) {
+            if (!Double.isNaN(x.get(i)) && !Double.isNaN(y.get(i)) && y.get(i) != 0) {
+                each.add(x.get(i) / y.get(i));
+            }
+        }
+        if (each.isEmpty()) {
+            return "-";
+        }
+        Collections.sort(each);
+        int k = each.size();
+        double mid = k % 2 == 1 ? each.get(k / 2) : (each.get(k / 2 - 1) + each.get(k / 2)) / 2;
+        return k == 1 ? String.format(Locale.ROOT, "%.2fx", mid)
+                : String.format(Locale.ROOT, "%.2fx (%.2f–%.2f)", mid, each.get(0), each.get(k - 1));
+    }
+
+    private List<Double> values(String name, String metric) {
+        Map<String, List<Double>> m = runs.get(name);
+        return m == null ? null : m.get(metric);
     }
 
     private void costRow(StringBuilder t, String label, String metric) {
@@ -148,7 +202,7 @@ final class Report {
             t.append(' ').append(Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v)).append(" |");
         }
         for (String[] r : ratios) {
-            t.append(' ').append(ratio(median(r[0], metric), median(r[1], metric))).append(" |");
+            t.append(' ').append(pairedRatio(r[0], r[1], metric)).append(" |");
         }
         t.append('\n');
     }
@@ -165,13 +219,22 @@ final class Report {
     private void latencyRow(StringBuilder t, int size) {
         t.append("| echo latency p50 / p99 (µs, ").append(bytes(size)).append(") |");
         for (String n : names) {
-            t.append(String.format(Locale.ROOT, " %.0f / %.0f |", median(n, "p50@" + size), median(n, "p99@" + size)));
+            t.append(String.format(Locale.ROOT, " %.0f / %.0f |", percentile(n, size, 50), percentile(n, size, 99)));
         }
         for (String[] r : ratios) {
-            t.append(' ').append(ratio(median(r[0], "p50@" + size), median(r[1], "p50@" + size))).append(" / ")
-                    .append(ratio(median(r[0], "p99@" + size), median(r[1], "p99@" + size))).append(" |");
+            t.append(' ').append(ratio(percentile(r[0], size, 50), percentile(r[1], size, 50))).append(" / ")
+                    .append(ratio(percentile(r[0], size, 99), percentile(r[1], size, 99))).append(" |");
         }
         t.append('\n');
+    }
+
+    /** A latency percentile in µs over all rounds' samples, or the median of the rounds' when none were kept. */
+    private double percentile(String name, int size, double p) {
+        Histogram h = latency.get(name + "@" + size);
+        if (h != null && h.count() > 0) {
+            return h.percentile(p) / 1e3;
+        }
+        return median(name, (p == 50 ? "p50@" : "p99@") + size);
     }
 
     private double median(String name, String metric) {

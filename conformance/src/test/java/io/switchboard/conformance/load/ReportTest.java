@@ -26,12 +26,33 @@ class ReportTest {
                 Report.TUNNEL, Map.of("connect", List.of(9_500.0, 9_800.0, 9_000.0),
                         "cost.connect", List.of(91.0, 90.0, 96.0), "cost@64", List.of(11.0, 12.0, 11.5)),
                 "direct", Map.of("connect", List.of(30_000.0), "cost.connect", List.of(Double.NaN)));
-        String table = new Report(runs, Map.of(), List.of("direct", "HAProxy", Report.TUNNEL), List.of(64))
+        String table = new Report(runs, Map.of(), List.of("direct", "HAProxy", Report.TUNNEL), List.of(64), Map.of())
                 .table(50, 16, 50, 0, Duration.ofSeconds(5), 3);
         String row = table.lines().filter(l -> l.startsWith("| proxy CPU per handshake")).findFirst().orElseThrow();
-        // medians 78.0 and 91.0; the tunnel / HAProxy ratio 91 / 78
-        assertThat(row).isEqualTo("| proxy CPU per handshake, µs | - | 78.0 | 91.0 | 1.17x |");
+        // medians 78.0 and 91.0; the ratio round by round: 91/78, 90/75, 96/80 = 1.17, 1.20, 1.20
+        assertThat(row).isEqualTo("| proxy CPU per handshake, µs | - | 78.0 | 91.0 | 1.20x (1.17–1.20) |");
         String echo = table.lines().filter(l -> l.startsWith("| proxy CPU per echoed message")).findFirst().orElseThrow();
-        assertThat(echo).isEqualTo("| proxy CPU per echoed message, µs (64 B) | - | 10.0 | 11.5 | 1.15x |");
+        assertThat(echo).isEqualTo("| proxy CPU per echoed message, µs (64 B) | - | 10.0 | 11.5 | 1.15x (1.10–1.20) |");
+    }
+
+    @Test
+    void ratiosArePairedRoundByRoundAndTerminateIsSetAgainstTheTunnel() {
+        // a drift that slowed round 2 for both: the paired ratio stays at 1.00x in every round
+        Map<String, Map<String, List<Double>>> runs = Map.of(
+                Report.TUNNEL, Map.of("echo@64", List.of(100.0, 50.0, 100.0)),
+                Report.TERMINATE, Map.of("echo@64", List.of(80.0, 40.0, 90.0)),
+                "nginx", Map.of("echo@64", List.of(100.0, 50.0, 100.0)));
+        Report report = new Report(runs, Map.of(), List.of("nginx", Report.TUNNEL, Report.TERMINATE), List.of(64), Map.of());
+        assertThat(report.pairedRatio(Report.TUNNEL, "nginx", "echo@64")).isEqualTo("1.00x (1.00–1.00)");
+        assertThat(report.pairedRatio(Report.TERMINATE, Report.TUNNEL, "echo@64")).isEqualTo("0.80x (0.80–0.90)");
+        String header = report.table(50, 16, 50, 0, Duration.ofSeconds(5), 3).lines().findFirst().orElseThrow();
+        assertThat(header).contains("terminate / tunnel");
+    }
+
+    @Test
+    void eachRoundStartsOneColumnLater() {
+        assertThat(Bench.rotated(List.of("a", "b", "c"), 0)).containsExactly("a", "b", "c");
+        assertThat(Bench.rotated(List.of("a", "b", "c"), 1)).containsExactly("b", "c", "a");
+        assertThat(Bench.rotated(List.of("a", "b", "c"), 5)).containsExactly("c", "a", "b");
     }
 }
