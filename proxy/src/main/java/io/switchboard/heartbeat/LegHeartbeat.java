@@ -86,14 +86,32 @@ public final class LegHeartbeat {
         return check(now, now);
     }
 
+    /** Decides what to do at {@code now}, for a leg read and written without backpressure (tests). */
+    public synchronized Check check(long now, long lastProgress) {
+        return check(now, lastProgress, false, false);
+    }
+
     /**
      * Decides what to do at {@code now}.
      *
      * @param lastProgress when a write to this peer last made progress: while a ping waits behind
      *                     a long frame, a peer that keeps reading is alive; one that neither reads
      *                     nor sends for the timeout is reaped, however long the frame goes on
+     * @param backlogged   bytes for this peer wait because it does not read: one that has read
+     *                     nothing for the timeout is reaped even while it still sends (a backend
+     *                     stuck on its reads but pushing ticks is stuck all the same)
+     * @param unread       the proxy is not reading this peer (it waits for the other peer to take
+     *                     what this one sent): its silence proves nothing, so it is not pinged or
+     *                     reaped meanwhile; the stuck peer on the other side is
      */
-    public synchronized Check check(long now, long lastProgress) {
+    public synchronized Check check(long now, long lastProgress, boolean backlogged, boolean unread) {
+        if (backlogged && now - lastProgress >= timeout) {
+            return new Check(Action.REAP, now);
+        }
+        if (unread) {
+            lastHeard = now; // silent only from the moment the proxy reads it again
+            return new Check(Action.WAIT, now + Math.min(interval, timeout));
+        }
         if (queued) {
             // the latest sign of life since the ping was queued: the window slides with it, so a
             // peer that read for a while and then hung mid-frame is reaped one timeout later

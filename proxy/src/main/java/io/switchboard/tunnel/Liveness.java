@@ -100,7 +100,9 @@ final class Liveness {
             return; // a Pong re-armed this leg after this check was queued
         }
         long now = System.nanoTime();
-        LegHeartbeat.Check check = leg.heartbeat.check(now, leg.out.lastProgress());
+        Leg other = leg.side == Side.DOWNSTREAM ? tunnel.backendLeg() : tunnel.clientLeg();
+        LegHeartbeat.Check check = leg.heartbeat.check(now, leg.out.lastProgress(), leg.out.hasBacklog(),
+                other.out.hasBacklog());
         switch (check.action()) {
             // closing can wait on a leg's lock or a TLS socket's close: never on the shared timer thread
             case REAP -> Thread.startVirtualThread(() -> tunnel.closing().reap(leg.side));

@@ -72,6 +72,18 @@ class LegHeartbeatTest {
     }
 
     @Test
+    void aPeerTheProxyDoesNotReadIsNeitherPingedNorReapedAndOneThatReadsNothingIsReapedThoughItSends() {
+        // unread (the other peer's socket is full): silence is the proxy's doing
+        assertThat(hb.check(500 * MS, 0, false, true).action()).isEqualTo(LegHeartbeat.Action.WAIT);
+        // read again: silent only from then on
+        assertThat(hb.check(550 * MS, 0, false, false).action()).isEqualTo(LegHeartbeat.Action.WAIT);
+        // it sends (heard) but has read nothing of what waits for it for the 50 ms timeout
+        hb.heard(600 * MS);
+        assertThat(hb.check(610 * MS, 570 * MS, true, false).action()).isEqualTo(LegHeartbeat.Action.WAIT);
+        assertThat(hb.check(620 * MS, 570 * MS, true, false).action()).isEqualTo(LegHeartbeat.Action.REAP);
+    }
+
+    @Test
     void aPingStuckBehindStalledWritesIsReapedAtTheTimeout() {
         hb.ping(100 * MS);
         assertThat(hb.check(120 * MS, 90 * MS).action()).isEqualTo(LegHeartbeat.Action.WAIT);
