@@ -39,7 +39,11 @@ final class Liveness {
         this.openedAt = openedAt;
     }
 
-    void start() {
+    /** Arms every timer; does nothing once {@link #stop} ran (a tunnel that ended before it opened). */
+    synchronized void start() {
+        if (stopped) {
+            return;
+        }
         scheduleLeg(tunnel.clientLeg(), policy.downstream().interval().toNanos());
         scheduleLeg(tunnel.backendLeg(), policy.upstream().interval().toNanos());
         if (!policy.idle().isZero()) {
@@ -114,13 +118,16 @@ final class Liveness {
         }
     }
 
-    private void checkIdle() {
+    private synchronized void checkIdle() {
+        if (stopped) {
+            return;
+        }
         long now = System.nanoTime();
         long quietSince = Math.max(tunnel.lastData(), openedAt);
         long due = quietSince + policy.idle().toNanos();
         if (now - due >= 0) {
             Thread.startVirtualThread(() -> tunnel.closing().closeBoth(CloseCodes.GOING_AWAY, "idle timeout", "idle"));
-        } else if (!stopped) {
+        } else {
             idleCheck = at(this::checkIdle, due - now);
         }
     }
@@ -129,8 +136,8 @@ final class Liveness {
         return timers.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
     }
 
-    /** Cancels every timer; idempotent. */
-    void stop() {
+    /** Cancels every timer; idempotent. Under the lock: a timer armed concurrently is either cancelled here or not armed. */
+    synchronized void stop() {
         stopped = true;
         for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {downstreamCheck, upstreamCheck, idleCheck, lifetimeEnd}) {
             if (f != null) {

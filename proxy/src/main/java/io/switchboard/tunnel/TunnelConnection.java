@@ -60,7 +60,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
     private final Supplier<Routes> routes;
     private final ProxyMetrics metrics;
     private final AutoCloseable admission;
-    private Runnable openGauge = () -> { };
+    private volatile Runnable openGauge = () -> { };
     private final Leg client;
     private final Leg backend;
     private final Liveness liveness;
@@ -181,8 +181,18 @@ final class TunnelConnection implements ServerConnection, Drainable {
 
     private void begin() {
         started = System.nanoTime();
-        openGauge = metrics.opened(placement.route(), placement.backend());
-        liveness.start();
+        Runnable lower = metrics.opened(placement.route(), placement.backend());
+        java.util.concurrent.atomic.AtomicBoolean lowered = new java.util.concurrent.atomic.AtomicBoolean();
+        openGauge = () -> {
+            if (lowered.compareAndSet(false, true)) {
+                lower.run();
+            }
+        };
+        if (finished.get()) {
+            openGauge.run(); // it ended before it began (finish may or may not have seen this gauge): counted off once
+            return;
+        }
+        liveness.start(); // a no-op if finish stopped the timers meanwhile
     }
 
     /** The end, once: zlib streams given back, metrics, the access log line. */
