@@ -248,6 +248,11 @@ public final class HttpForwarder implements Handler {
     }
 
     private void relayResponse(ServerRequest req, HttpClientResponse up, ServerResponse res, HttpStream stream) {
+        if (up.headers().contains(HeaderNames.CONTENT_LENGTH) && up.headers().contains(HeaderNames.TRANSFER_ENCODING)) {
+            // RFC 9112 §6.3: framed both ways, the answer cannot be trusted (the client library takes
+            // the length, the RFC the chunks): relaying either could smuggle a second response
+            throw new Aborted("the backend's answer has both Content-Length and Transfer-Encoding");
+        }
         res.status(up.status());
         if (gate.refusing()) {
             res.header(HeaderNames.CONNECTION, "close"); // draining: clients reconnect elsewhere
@@ -270,6 +275,11 @@ public final class HttpForwarder implements Handler {
         registry.add(stream); // a process drain waits for it (HttpStream says which ones it ends)
         try (InputStream in = up.inputStream(); OutputStream os = res.outputStream()) {
             copy(in, os, stream);
+            if (!stream.draining() && up.headers().contains(HeaderNames.TRAILER)) {
+                // the trailer section follows the last chunk: read it (and drop it), or it stays on
+                // the kept-alive connection and the next request through it reads it as its answer
+                up.trailers();
+            }
         } catch (IOException | RuntimeException e) {
             if (!stream.draining() || stream.isCut()) {
                 throw new Aborted(String.valueOf(e.getMessage()));
