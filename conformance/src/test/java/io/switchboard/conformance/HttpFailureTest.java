@@ -234,12 +234,15 @@ class HttpFailureTest {
             out.flush();
         };
         try (RawBackend live = new RawBackend(ok)) {
-            String yaml = "listen: 127.0.0.1:0\npools:\n  web: {backends: [" + StubBackend.deadAddress() + ", " + live.address()
-                    + "], balance: round-robin, attempts: 2}\nroutes:\n  - {path: /, pool: web}\n";
-            try (ProxyProcess proxy = ProxyProcess.run(yaml)) {
-                for (int i = 0; i < 2; i++) { // round robin starts on either: one of the two begins on the dead one
-                    assertThat(untilEof(proxy.port(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
-                            .startsWith("HTTP/1.1 200").endsWith("ok");
+            // refused, and a name that does not resolve (RFC 6761): nothing was sent, so the next is asked
+            for (String dead : new String[] {StubBackend.deadAddress(), "no-such-host.invalid:9"}) {
+                String yaml = "listen: 127.0.0.1:0\npools:\n  web: {backends: [" + dead + ", " + live.address()
+                        + "], balance: round-robin, attempts: 2}\nroutes:\n  - {path: /, pool: web}\n";
+                try (ProxyProcess proxy = ProxyProcess.run(yaml)) {
+                    for (int i = 0; i < 2; i++) { // round robin starts on either: one of the two begins on the dead one
+                        assertThat(untilEof(proxy.port(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                                .as(dead).startsWith("HTTP/1.1 200").endsWith("ok");
+                    }
                 }
             }
         }

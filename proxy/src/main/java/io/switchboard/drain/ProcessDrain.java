@@ -83,7 +83,7 @@ public final class ProcessDrain {
         LOG.info("drain: new upgrades refused; closing " + items.size() + " connections over " + spread + "ms");
         Set<Drainable> told = Collections.newSetFromMap(new IdentityHashMap<>());
         told.addAll(items);
-        while ((registry.size() > 0 || registry.opening() > 0) && System.nanoTime() < deadline) {
+        while ((registry.size() > 0 || registry.opening() > 0 || registry.requests() > 0) && System.nanoTime() < deadline) {
             // an upgrade whose dial was under way at the signal opens after the snapshot: it is
             // waited for and told at once, not cut off by the exit (or at the deadline)
             for (Drainable late : registry.snapshot(d -> !told.contains(d))) {

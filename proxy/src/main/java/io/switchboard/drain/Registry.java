@@ -33,6 +33,27 @@ public final class Registry {
         return opening.get();
     }
 
+    private final AtomicInteger requests = new AtomicInteger();
+
+    /**
+     * A plain HTTP request is being forwarded (uploading, waiting for the backend's answer, or
+     * relaying it): a drain waits for it to finish. Pair with {@link #requestEnded}. Its streamed
+     * answer, if a drain may end it, is also {@link #add added}.
+     */
+    public void requestStarted() {
+        requests.incrementAndGet();
+    }
+
+    /** A plain HTTP request was answered (or failed). */
+    public void requestEnded() {
+        requests.decrementAndGet();
+    }
+
+    /** Plain HTTP requests being forwarded. */
+    public int requests() {
+        return requests.get();
+    }
+
     /** Registers {@code d} until {@link #remove}. */
     public void add(Drainable d) {
         open.add(d);

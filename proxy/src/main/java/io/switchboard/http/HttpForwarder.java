@@ -69,7 +69,7 @@ public final class HttpForwarder implements Handler {
     /**
      * @param routes   the current routing table; its timeouts set connect and read limits, request by request
      * @param gate     while draining, responses carry {@code Connection: close}
-     * @param registry where streaming responses register so a drain can end them
+     * @param registry where requests are counted so a drain waits for them, and streaming answers registered so it can end them
      * @param metrics  counts requests by status
      */
     public HttpForwarder(Supplier<Routes> routes, Gate gate, Registry registry, ProxyMetrics metrics) {
@@ -100,12 +100,11 @@ public final class HttpForwarder implements Handler {
         AccessLog.Line outcome;
         // a SIGTERM's drain waits for the request while it is under way (uploading, waiting for the
         // backend's answer), not only once its answer streams: else server.stop() cut it
-        InFlight inFlight = new InFlight();
-        registry.add(inFlight);
+        registry.requestStarted();
         try {
             outcome = forward(req, res, info, cut);
         } finally {
-            registry.remove(inFlight);
+            registry.requestEnded();
         }
         metrics.httpRequest(res.status().code());
         AccessLog.line("http").add("client", info.clientIp()).add("method", req.prologue().method().text())
@@ -127,43 +126,6 @@ public final class HttpForwarder implements Handler {
                 routing.commit();
             }
             throw new CloseConnectionException("Connection: close answered");
-        }
-    }
-
-    /**
-     * A request being forwarded, for the drain to wait on: it is left to finish (a streaming answer
-     * registers an {@link HttpStream} too, which a drain may end), and the process exits at the
-     * drain's deadline whatever it is doing.
-     */
-    private static final class InFlight implements io.switchboard.drain.Drainable {
-        @Override
-        public boolean webSocket() {
-            return false;
-        }
-
-        @Override
-        public String pool() {
-            return "";
-        }
-
-        @Override
-        public String backend() {
-            return "";
-        }
-
-        @Override
-        public String stickyKey() {
-            return null;
-        }
-
-        @Override
-        public void drain(int code, String reason) {
-            // a request is finished, not ended: its answer carries "Connection: close"
-        }
-
-        @Override
-        public void abort() {
-            // the deadline: the process exits
         }
     }
 
@@ -208,11 +170,14 @@ public final class HttpForwarder implements Handler {
                 return AccessLog.line("http").add("backend", backend.id()).add("aborted", String.valueOf(e.getMessage()));
             } catch (RuntimeException e) {
                 failures.append(failures.isEmpty() ? "" : "; ").append(backend.id()).append(": ").append(e.getMessage());
-                if (!isConnectFailure(e)) {
-                    timedOut = isTimeout(e);
-                    break; // the backend had the request: another may not be asked to do it again
-                }
-                target.pool().reportFailure(backend);
+                if (isConnectFailure(e)) {
+                    target.pool().reportFailure(backend);
+                } else if (!has(e, javax.net.ssl.SSLHandshakeException.class)) {
+                    // past the connect (and, with TLS, its handshake) the backend had the request:
+                    // another may not be asked to do it again
+                    timedOut = has(e, java.net.SocketTimeoutException.class);
+                    break;
+                } // a failed TLS handshake is not an outage: the next backend is tried, this one not ejected
             }
         }
         // the client learns the pool, not the backends' addresses or their errors' text; the log has them
@@ -316,9 +281,13 @@ public final class HttpForwarder implements Handler {
         }
     }
 
+    /** Refused, unreachable, timed out connecting, or a name that does not resolve: nothing was sent. */
     private static boolean isConnectFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.net.UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException
+                    // Helidon 4.5's DefaultDnsResolver turns UnknownHostException into this, cause and all dropped
+                    || t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).startsWith("Failed to get address for host")
                     || t instanceof java.net.SocketTimeoutException && String.valueOf(t.getMessage()).contains("onnect")) {
                 return true;
             }
@@ -326,9 +295,9 @@ public final class HttpForwarder implements Handler {
         return false;
     }
 
-    private static boolean isTimeout(Throwable e) {
+    private static boolean has(Throwable e, Class<? extends Throwable> kind) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.SocketTimeoutException) {
+            if (kind.isInstance(t)) {
                 return true;
             }
         }

@@ -122,11 +122,15 @@ final class ChannelWriter extends LegWriter {
             throw new java.nio.channels.ClosedChannelException();
         }
         if (backlog.isEmpty()) {
+            int before = bb.remaining();
             while (bb.hasRemaining() && channel.write(bb) > 0) {
                 // keep writing while the socket takes bytes
             }
             if (!bb.hasRemaining()) {
                 return true;
+            }
+            if (bb.remaining() < before) {
+                progressed(); // the peer took some: it reads (the heartbeat's stall check)
             }
         }
         int from = bb.arrayOffset() + bb.position();

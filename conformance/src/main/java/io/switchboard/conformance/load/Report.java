@@ -82,8 +82,9 @@ final class Report {
         }
         t.append(String.format(Locale.ROOT, "%nMedian of %d rounds of %d s per mode (each round starts one column later)."
                 + " Latency percentiles are over all rounds' samples together. Ratios are the first column's figure"
-                + " divided by the second's, taken round by round (both measured in the same round) and given as the"
-                + " median, with the lowest and highest in brackets: above 1.00x is better for rates, worse for latency,"
+                + " divided by the second's; rate and CPU ratios are taken round by round (both measured in the same"
+                + " round) and given as the median, with the lowest and highest in brackets (latency and memory ratios"
+                + " are single): above 1.00x is better for rates, worse for latency,"
                 + " CPU and memory. Proxy CPU is the proxy process's own CPU time over a phase divided by what it"
                 + " completed: a figure that does not depend on which core was the limit. Where CPU 1 is near 100 %%"
                 + " busy, the generator and backend, not the proxy, set the rate.%n",
