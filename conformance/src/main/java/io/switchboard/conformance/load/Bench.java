@@ -171,6 +171,7 @@ public final class Bench {
         Report report = new Report(results, idleResults, columns.stream().map(Column::name).toList(), sizes, latency);
         System.out.println(report.table(connections, inflight, workers, idle, duration, runs));
         System.out.println(report.payloadNote(payload, messages.get(sizes.get(0)).bodies().length, level, minSize));
+        System.out.println(report.targets());
         System.out.println(report.details());
         log(String.format(Locale.ROOT, "total run time %.1f min", (System.nanoTime() - started0) / 60e9));
         stopAll(started);

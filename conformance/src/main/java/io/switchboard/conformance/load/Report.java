@@ -92,6 +92,51 @@ final class Report {
         return t.toString();
     }
 
+    /**
+     * Issue 9's targets for the tunnel (at the first message size), each with its verdict: "met"
+     * when every round's paired ratio meets it, "median only" when the median does but some round
+     * does not (the run cannot tell it from noise), else "not met". Latency and memory have one
+     * figure per run. Targets whose columns were not measured are left out.
+     */
+    String targets() {
+        int size = sizes.get(0);
+        StringBuilder b = new StringBuilder("Issue 9 targets (tunnel, " + bytes(size) + "):\n");
+        rateTarget(b, "echo msgs/s >= 1.0x nginx", TUNNEL, "nginx", "echo@" + size, 1.0);
+        if (names.contains(TUNNEL) && names.contains("nginx")) {
+            double p99 = percentile(TUNNEL, size, 99) / percentile("nginx", size, 99);
+            b.append(String.format(Locale.ROOT, "- echo p99 <= nginx's: %.2fx, %s%n", p99, p99 <= 1.0 ? "met" : "not met"));
+        }
+        rateTarget(b, "handshakes/s >= 1.0x HAProxy", TUNNEL, "HAProxy", "connect", 1.0);
+        rateTarget(b, "pipelined msgs/s >= 1.0x HAProxy", TUNNEL, "HAProxy", "pipelined@" + size, 1.0);
+        rateTarget(b, "terminate echo msgs/s >= 0.7x tunnel", TERMINATE, TUNNEL, "echo@" + size, 0.7);
+        IdleLoad.Result idleTunnel = idle.get(TUNNEL);
+        if (idleTunnel != null) {
+            long bytes = idleTunnel.rssPerConnection();
+            b.append(String.format(Locale.ROOT, "- memory per idle WebSocket <= 8 kB: %s, %s%n", kb(bytes),
+                    bytes <= 8000 ? "met" : "not met"));
+        }
+        return b.toString();
+    }
+
+    private void rateTarget(StringBuilder b, String label, String a, String of, String metric, double target) {
+        List<Double> x = values(a, metric);
+        List<Double> y = values(of, metric);
+        if (x == null || y == null || x.isEmpty() || x.size() != y.size()) {
+            return;
+        }
+        double lowest = Double.MAX_VALUE;
+        for (int i = 0; i < x.size(); i++) {
+            lowest = Math.min(lowest, x.get(i) / y.get(i));
+        }
+        String paired = pairedRatio(a, of, metric);
+        if (!paired.endsWith(")")) {
+            return; // not pairable (a round without a figure)
+        }
+        double median = Double.parseDouble(paired.substring(0, paired.indexOf('x')));
+        String verdict = lowest >= target ? "met" : median >= target ? "median only (some rounds below)" : "not met";
+        b.append("- ").append(label).append(": ").append(paired).append(", ").append(verdict).append('\n');
+    }
+
     /** What the messages were, and how well the deflate column's messages compressed each way. */
     String payloadNote(Payloads.Kind kind, int distinct, int level, int minSize) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Payload: %s, %d distinct messages per size,"

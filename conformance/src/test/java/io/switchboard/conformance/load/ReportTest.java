@@ -55,4 +55,16 @@ class ReportTest {
         assertThat(Bench.rotated(List.of("a", "b", "c"), 1)).containsExactly("b", "c", "a");
         assertThat(Bench.rotated(List.of("a", "b", "c"), 5)).containsExactly("c", "a", "b");
     }
+
+    @Test
+    void targetsAreMetOnlyWhenEveryRoundMeetsThem() {
+        Map<String, Map<String, List<Double>>> runs = Map.of(
+                Report.TUNNEL, Map.of("echo@64", List.of(101.0, 99.0, 103.0), "connect", List.of(10.0, 11.0, 12.0)),
+                "nginx", Map.of("echo@64", List.of(100.0, 100.0, 100.0)),
+                "HAProxy", Map.of("connect", List.of(9.0, 10.0, 11.0)));
+        String t = new Report(runs, Map.of(), List.of("HAProxy", "nginx", Report.TUNNEL), List.of(64), Map.of()).targets();
+        assertThat(t).contains("- echo msgs/s >= 1.0x nginx: 1.01x (0.99–1.03), median only (some rounds below)")
+                .contains("- handshakes/s >= 1.0x HAProxy: 1.10x (1.09–1.11), met")
+                .doesNotContain("terminate");
+    }
 }
