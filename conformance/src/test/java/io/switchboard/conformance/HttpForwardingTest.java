@@ -92,6 +92,30 @@ class HttpForwardingTest {
     }
 
     @Test
+    void aClientThatStopsReadingIsCutAfterHttpRead() throws Exception {
+        // accept: loop (the default): the splice toward the client cuts it, which frees Helidon's
+        // blocked write, the request's thread and the backend connection
+        try (ProxyProcess quick = ProxyProcess.run(config("timeouts: {http-read: 1s}\n"));
+             java.net.Socket s = new java.net.Socket("127.0.0.1", quick.port())) {
+            s.setReceiveBufferSize(64 * 1024);
+            s.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            Thread.sleep(3_000); // reads nothing: every buffer on the way fills, then nothing moves
+            s.setSoTimeout(20_000);
+            long read = 0;
+            byte[] buf = new byte[64 * 1024];
+            try (InputStream in = s.getInputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    read += n;
+                }
+            } catch (java.net.SocketException e) {
+                // reset: cut as well
+            }
+            assertThat(read).as("bytes of a 100 MiB answer before the cut").isLessThan(HttpTestBackend.BIG);
+        }
+    }
+
+    @Test
     void aStreamedAnswerToConnectionCloseEndsWithItsLastChunk() throws Exception {
         // Helidon writes a streamed answer's last chunk only when the handler returns normally;
         // ending the connection for "Connection: close" used to come first and cut it off

@@ -98,7 +98,7 @@ public final class Switchboard implements AutoCloseable {
     private Acceptor accept(ProxyConfig config, TunnelUpgrader upgrader) {
         try {
             return Acceptor.open(new InetSocketAddress(config.listen().host(), config.listen().port()), upgrader, timers,
-                    config.timeouts().handshake(), config.limits(),
+                    config.timeouts(), config.limits(),
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
         } catch (IOException | RuntimeException e) {
             timers.shutdownNow();

@@ -7,7 +7,6 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,6 +46,7 @@ public final class Acceptor implements AutoCloseable {
     private final TunnelUpgrader upgrader;
     private final ScheduledExecutorService timers;
     private final long handshakeMillis;
+    private final long stallMillis;
     private final int maxHead;
     private final int maxLine;
     private final InetSocketAddress helidon;
@@ -54,11 +54,12 @@ public final class Acceptor implements AutoCloseable {
     private SelectionKey key; // loop thread only
 
     private Acceptor(ServerSocketChannel server, TunnelUpgrader upgrader, ScheduledExecutorService timers,
-                     Duration handshake, Limits limits, InetSocketAddress helidon) {
+                     io.switchboard.config.Timeouts timeouts, Limits limits, InetSocketAddress helidon) {
         this.server = server;
         this.upgrader = upgrader;
         this.timers = timers;
-        this.handshakeMillis = handshake.toMillis();
+        this.handshakeMillis = timeouts.handshake().toMillis();
+        this.stallMillis = timeouts.httpRead().toMillis();
         this.maxHead = limits.maxHeaderSize();
         this.maxLine = limits.maxRequestLine();
         this.helidon = helidon;
@@ -68,14 +69,16 @@ public final class Acceptor implements AutoCloseable {
     /**
      * Binds {@code address} and starts accepting.
      *
-     * @param handshake the whole head must arrive within this (zero: no limit)
+     * @param timeouts  {@code handshake}: the whole head must arrive within this (zero: no limit);
+     *                  {@code http-read}: a spliced client that reads nothing for this long is cut
      * @param limits    the largest head and request line read here; larger ones are Helidon's to refuse
      * @param helidon   Helidon's loopback listener
      * @throws IOException when the address cannot be bound
      */
     @SuppressWarnings("unchecked")
     public static Acceptor open(InetSocketAddress address, TunnelUpgrader upgrader, ScheduledExecutorService timers,
-                                Duration handshake, Limits limits, InetSocketAddress helidon) throws IOException {
+                                io.switchboard.config.Timeouts timeouts, Limits limits, InetSocketAddress helidon)
+            throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -88,7 +91,7 @@ public final class Acceptor implements AutoCloseable {
             server.close();
             throw e;
         }
-        Acceptor acceptor = new Acceptor(server, upgrader, timers, handshake, limits, helidon);
+        Acceptor acceptor = new Acceptor(server, upgrader, timers, timeouts, limits, helidon);
         acceptor.loop.execute(acceptor::register);
         return acceptor;
     }
@@ -239,7 +242,7 @@ public final class Acceptor implements AutoCloseable {
 
         private void handOver(byte[] b, int n) {
             stopTimer();
-            Splice.start(on, channel, helidon, Arrays.copyOf(b, n));
+            Splice.start(on, channel, helidon, Arrays.copyOf(b, n), timers, stallMillis);
         }
 
         @Override

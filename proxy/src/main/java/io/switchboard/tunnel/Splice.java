@@ -9,6 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.switchboard.route.SplicedPeers;
 
@@ -21,15 +24,28 @@ import io.switchboard.route.SplicedPeers;
  * When Helidon ends its side (it closes after a response, an error or at stop) the client is
  * closed once everything Helidon sent is written; a client that ends its side has that end passed
  * on and still gets Helidon's answer.
+ *
+ * <p>A client that reads nothing of what waits for it for {@code stallMillis} ({@code
+ * timeouts.http-read}, the limit the proxy gives a backend's answer) is cut, both sockets closed:
+ * Helidon's blocked write then fails, and the request's thread and backend connection are let go
+ * instead of being held by a client that stopped reading.
  */
 final class Splice {
     private final ChannelLoop loop;
     private final Side client;
     private final Side helidon;
     private InetSocketAddress noted;
+    private final ScheduledExecutorService timers;
+    private final long stallMillis;
+    private long clientProgress;          // loop thread: when the client last took bytes, or they began to wait
+    private ScheduledFuture<?> stallCheck; // loop thread: pending while bytes wait for the client
+    private boolean closed;
 
-    private Splice(ChannelLoop loop, SocketChannel clientChannel, SocketChannel helidonChannel) {
+    private Splice(ChannelLoop loop, SocketChannel clientChannel, SocketChannel helidonChannel,
+                   ScheduledExecutorService timers, long stallMillis) {
         this.loop = loop;
+        this.timers = timers;
+        this.stallMillis = stallMillis;
         client = new Side(clientChannel);
         helidon = new Side(helidonChannel);
         client.other = helidon;
@@ -40,7 +56,8 @@ final class Splice {
      * Starts relaying {@code client} (already registered with {@code loop}) to Helidon, after
      * {@code first}, the bytes read from it so far. Loop thread only.
      */
-    static void start(ChannelLoop loop, SocketChannel client, InetSocketAddress helidonAddress, byte[] first) {
+    static void start(ChannelLoop loop, SocketChannel client, InetSocketAddress helidonAddress, byte[] first,
+                      ScheduledExecutorService timers, long stallMillis) {
         SocketChannel channel;
         try {
             channel = SocketChannel.open(helidonAddress.getAddress() instanceof Inet4Address
@@ -49,7 +66,7 @@ final class Splice {
             loop.close(client); // out of files: the client is refused by a close
             return;
         }
-        Splice splice = new Splice(loop, client, channel);
+        Splice splice = new Splice(loop, client, channel, timers, stallMillis);
         try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -72,7 +89,33 @@ final class Splice {
         SplicedPeers.noted(noted, ((InetSocketAddress) client.channel.getRemoteAddress()).getAddress().getHostAddress());
     }
 
+    /** Bytes began to wait for the client, or it took some: (re)starts the stall clock. Loop thread. */
+    private void clientMoved() {
+        clientProgress = System.nanoTime();
+        if (stallCheck == null && stallMillis > 0 && !closed) {
+            stallCheck = timers.schedule(() -> loop.execute(this::checkStall), stallMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void checkStall() {
+        stallCheck = null;
+        if (closed || client.waiting.isEmpty()) {
+            return;
+        }
+        long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - clientProgress);
+        if (idle >= stallMillis) {
+            closeBoth(); // the client read nothing for http-read
+        } else {
+            stallCheck = timers.schedule(() -> loop.execute(this::checkStall), stallMillis - idle, TimeUnit.MILLISECONDS);
+        }
+    }
+
     private void closeBoth() {
+        closed = true;
+        if (stallCheck != null) {
+            stallCheck.cancel(false);
+            stallCheck = null;
+        }
         loop.close(client.channel);
         loop.close(helidon.channel);
         if (noted != null) {
@@ -120,6 +163,9 @@ final class Splice {
                 }
                 if (bytes.hasRemaining()) {
                     ByteBuffer copy = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
+                    if (other == client && client.waiting.isEmpty()) {
+                        clientMoved(); // bytes begin to wait for the client
+                    }
                     other.waiting.add(copy);
                     other.key.interestOpsOr(SelectionKey.OP_WRITE);
                     key.interestOpsAnd(~SelectionKey.OP_READ); // until the other side takes it
@@ -134,7 +180,9 @@ final class Splice {
             try {
                 while (!waiting.isEmpty()) {
                     ByteBuffer head = waiting.peek();
-                    channel.write(head);
+                    if (channel.write(head) > 0 && this == client) {
+                        clientMoved(); // it reads, however slowly
+                    }
                     if (head.hasRemaining()) {
                         return;
                     }
