@@ -200,6 +200,11 @@ public final class Switchboard implements AutoCloseable {
             acceptor.close();
         }
         server.stop();
+        try {
+            io.switchboard.tunnel.Splice.awaitFlushed(Duration.ofSeconds(5)); // answers Helidon finished reach their clients
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         admin.close();
         timers.shutdownNow();
     }

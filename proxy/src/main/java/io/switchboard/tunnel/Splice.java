@@ -30,7 +30,9 @@ import io.switchboard.route.SplicedPeers;
  * Helidon's blocked write then fails, and the request's thread and backend connection are let go
  * instead of being held by a client that stopped reading.
  */
-final class Splice {
+public final class Splice {
+    /** Splices not yet closed: at shutdown, what Helidon answered may still be on its way to the client. */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
     private final ChannelLoop loop;
     private final Side client;
     private final Side helidon;
@@ -46,6 +48,7 @@ final class Splice {
         this.loop = loop;
         this.timers = timers;
         this.stallMillis = stallMillis;
+        OPEN.incrementAndGet();
         client = new Side(clientChannel);
         helidon = new Side(helidonChannel);
         client.other = helidon;
@@ -110,7 +113,22 @@ final class Splice {
         }
     }
 
+    /**
+     * Waits, up to {@code limit}, for every splice to finish: once Helidon has stopped, each writes
+     * what Helidon sent and closes, and an exit before that would cut the end of an answer Helidon
+     * already finished (the last megabyte of a download). Call after Helidon's server stopped.
+     */
+    public static void awaitFlushed(java.time.Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (OPEN.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
     private void closeBoth() {
+        if (!closed) {
+            OPEN.decrementAndGet();
+        }
         closed = true;
         if (stallCheck != null) {
             stallCheck.cancel(false);
