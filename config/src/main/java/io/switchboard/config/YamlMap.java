@@ -56,8 +56,9 @@ final class YamlMap {
         String key = scalar.getValue();
         if (allowed != null && !allowed.contains(key)) {
             // '<<' is YAML 1.1's merge key; SnakeYAML's node API leaves it unexpanded.
+            String typo = Suggest.didYouMean(key, allowed);
             String hint = key.equals("<<") ? " (YAML merge keys are not supported; write the keys out)"
-                    : Suggest.didYouMean(key, allowed);
+                    : !typo.isEmpty() ? typo : KeyHomes.hint(key);
             problems.add(keyNode, join(key), "unknown key" + hint);
             return;
         }

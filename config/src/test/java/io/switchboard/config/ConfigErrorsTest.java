@@ -44,6 +44,22 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aKeyInTheWrongSectionSaysWhereItBelongs() {
+        assertThat(errors("""
+                pools:
+                  chat: {backends: [127.0.0.1:9001]}
+                routes:
+                  - path: /chat
+                    pool: chat
+                    balance: round-robin
+                websocket:
+                  spread: 30s
+                """)).containsExactly(
+                "t.yaml:6:5: routes[0].balance: unknown key (it belongs under pools.NAME)",
+                "t.yaml:8:3: websocket.spread: unknown key (it belongs under drain)");
+    }
+
+    @Test
     void threeMistakesGiveThreeErrors() {
         assertThat(errors("""
                 pools:
