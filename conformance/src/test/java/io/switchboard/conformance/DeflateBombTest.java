@@ -153,6 +153,43 @@ class DeflateBombTest {
         }
     }
 
+    @Test
+    void aMessageStillInflatingTowardASlowBackendIsNotIdle() throws Exception {
+        int size = 6 << 20; // 6 MiB of zeros: 6 KB on the wire, 6 s toward a backend reading 1 MiB/s
+        AtomicLong received = new AtomicLong();
+        ScriptedBackend.Script slowReader = (socket, in, out) -> {
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                received.addAndGet(n);
+                Thread.sleep(60);
+            }
+        };
+        try (ScriptedBackend backend = ScriptedBackend.start(slowReader);
+             ProxyProcess proxy = ProxyProcess.run("""
+                     listen: 127.0.0.1:0
+                     pools:
+                       p: {backends: [%s]}
+                     routes:
+                       - {path: /, pool: p, mode: terminate, deflate: {client: true}}
+                     websocket: {heartbeat: off, idle: 2s}
+                     """.formatted(backend.address()));
+             RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/slow",
+                     Map.of("Sec-WebSocket-Extensions", "permessage-deflate"))) {
+            assertThat(up.head().status()).isEqualTo(101);
+            byte[] frame = RawWsClient.frame(true, 0x2, PmdBytes.deflate(new byte[size]), true);
+            frame[0] |= 0x40;
+            up.client().write(frame);
+            long until = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+            while (received.get() < size && System.nanoTime() < until && proxy.lines().stream().noneMatch(l -> l.contains(" ws "))) {
+                Thread.sleep(100);
+            }
+            assertThat(proxy.lines()).as("the tunnel was not closed as idle while its message still moved")
+                    .noneMatch(l -> l.contains("closed-by=idle"));
+            assertThat(received.get()).as("bytes the backend got (the message framed)").isGreaterThanOrEqualTo(size);
+        }
+    }
+
     /** {@code messages} compressed binary messages of {@link #MESSAGE} zeros each, masked as a client sends them. */
     private static byte[] burst(int messages) {
         byte[] frame = RawWsClient.frame(true, 0x2, PmdBytes.deflate(new byte[MESSAGE]), true);

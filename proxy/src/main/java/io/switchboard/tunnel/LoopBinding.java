@@ -176,6 +176,7 @@ final class LoopBinding {
             }
             Relay relay = tunnel.relay(side);
             if (relay.isPaused()) {
+                tunnel.resuming();
                 process(relay::resume); // the rest of the last read first; it may pause again
                 if (relay.isPaused() || other.writer().hasBacklog() || writer().hasBacklog()) {
                     return;

@@ -121,6 +121,7 @@ final class TerminateRelay implements Relay {
         paused = false;
         pausable = true;
         inflatedThisTurn = 0;
+        connection.markData(); // the message moves again: not idle
         try {
             inflater.resume(this::plain);
         } catch (java.util.zip.DataFormatException e) {

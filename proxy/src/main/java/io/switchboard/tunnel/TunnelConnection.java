@@ -272,6 +272,14 @@ final class TunnelConnection implements ServerConnection, Drainable {
     }
 
 
+    /**
+     * A paused relay goes on with bytes read earlier: data it moves now counts as moving now for the
+     * idle limit (no byte came from the peer, so its heartbeat hears nothing).
+     */
+    void resuming() {
+        readAt = System.nanoTime();
+    }
+
     /** A data frame moved (idle tracking). */
     void markData() {
         lastData = readAt;
