@@ -41,14 +41,8 @@ class DeflateBombTest {
                 reading.await();
                 readMessages(in, received, nonZero, all);
             });
-             ProxyProcess proxy = ProxyProcess.runWithJvmOptions(List.of("-Xmx64m", "-XX:+ExitOnOutOfMemoryError"), """
-                     listen: 127.0.0.1:0
-                     pools:
-                       p: {backends: [%s]}
-                     routes:
-                       - {path: /, pool: p, mode: terminate, deflate: {client: true}}
-                     websocket: {heartbeat: off}
-                     """.formatted(backend.address()))) {
+             ProxyProcess proxy = ProxyProcess.runWithJvmOptions(List.of("-Xmx64m", "-XX:+ExitOnOutOfMemoryError"),
+                     toward(backend, "websocket: {heartbeat: off}\n"))) {
             RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/bomb",
                     Map.of("Sec-WebSocket-Extensions", "permessage-deflate"));
             assertThat(up.head().status()).isEqualTo(101);
@@ -75,15 +69,8 @@ class DeflateBombTest {
     @Test
     void aBackendReapedWhileTheClientWaitsLetsTheClientsCloseReplyEndTheTunnel() throws Exception {
         try (ScriptedBackend backend = ScriptedBackend.start((socket, in, out) -> Thread.sleep(30_000)); // never reads
-             ProxyProcess proxy = ProxyProcess.run("""
-                     listen: 127.0.0.1:0
-                     pools:
-                       p: {backends: [%s]}
-                     routes:
-                       - {path: /, pool: p, mode: terminate, deflate: {client: true}}
-                     websocket: {heartbeat: {downstream: off, upstream: {interval: 500ms, timeout: 500ms}}}
-                     timeouts: {close: 10s}
-                     """.formatted(backend.address()))) {
+             ProxyProcess proxy = ProxyProcess.run(toward(backend,
+                     "websocket: {heartbeat: {downstream: off, upstream: {interval: 500ms, timeout: 500ms}}}\ntimeouts: {close: 10s}\n"))) {
             RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/reaped",
                     Map.of("Sec-WebSocket-Extensions", "permessage-deflate"));
             assertThat(up.head().status()).isEqualTo(101);
@@ -166,14 +153,7 @@ class DeflateBombTest {
             }
         };
         try (ScriptedBackend backend = ScriptedBackend.start(slowReader);
-             ProxyProcess proxy = ProxyProcess.run("""
-                     listen: 127.0.0.1:0
-                     pools:
-                       p: {backends: [%s]}
-                     routes:
-                       - {path: /, pool: p, mode: terminate, deflate: {client: true}}
-                     websocket: {heartbeat: off, idle: 2s}
-                     """.formatted(backend.address()));
+             ProxyProcess proxy = ProxyProcess.run(toward(backend, "websocket: {heartbeat: off, idle: 2s}\n"));
              RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/slow",
                      Map.of("Sec-WebSocket-Extensions", "permessage-deflate"))) {
             assertThat(up.head().status()).isEqualTo(101);
@@ -188,6 +168,12 @@ class DeflateBombTest {
                     .noneMatch(l -> l.contains("closed-by=idle"));
             assertThat(received.get()).as("bytes the backend got (the message framed)").isGreaterThanOrEqualTo(size);
         }
+    }
+
+    /** A config with one route in terminate mode, deflate toward the client, to {@code backend}; then {@code extra} lines. */
+    private static String toward(ScriptedBackend backend, String extra) {
+        return "listen: 127.0.0.1:0\npools:\n  p: {backends: [" + backend.address() + "]}\nroutes:\n"
+                + "  - {path: /, pool: p, mode: terminate, deflate: {client: true}}\n" + extra;
     }
 
     /** {@code messages} compressed binary messages of {@link #MESSAGE} zeros each, masked as a client sends them. */
