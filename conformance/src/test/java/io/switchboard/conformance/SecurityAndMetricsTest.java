@@ -161,6 +161,23 @@ class SecurityAndMetricsTest {
     }
 
     @Test
+    void aRotatedTokenFileTakesEffectWithoutARestart() throws Exception {
+        java.nio.file.Path token = java.nio.file.Files.createTempFile("switchboard-token", ".txt");
+        java.nio.file.Files.writeString(token, "first-token\n");
+        try (ProxyProcess proxy = ProxyProcess.run(config("admin: {listen: 127.0.0.1:0, token-file: " + token + "}\n"))) {
+            assertThat(withToken(proxy, "first-token")).isEqualTo(200);
+            java.nio.file.Files.writeString(token, "the-second-token\n"); // a Secret rotated under the same path
+            assertThat(withToken(proxy, "the-second-token")).as("the new token").isEqualTo(200);
+            assertThat(withToken(proxy, "first-token")).as("the old one").isEqualTo(401);
+        }
+    }
+
+    private static int withToken(ProxyProcess proxy, String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.adminPort() + "/metrics"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    @Test
     void theAdminApiRefusesWebPages() throws Exception {
         try (ProxyProcess proxy = ProxyProcess.run(config(""))) {
             String drain = "/admin/pools/e/backends/" + echo.address() + "/drain";

@@ -51,7 +51,7 @@ public final class AdminServer implements AutoCloseable {
     private AdminServer(AdminConfig config, Supplier<Routes> routes, Gate gate, Registry registry, Pacer pacer,
                         ProxyMetrics metrics) {
         HostPort listen = config.listen();
-        byte[] token = AdminToken.load(config);
+        java.util.function.Supplier<byte[]> token = AdminToken.source(config);
         this.metrics = metrics;
         this.routes = routes;
         this.gate = gate;
@@ -62,8 +62,8 @@ public final class AdminServer implements AutoCloseable {
                 .port(listen.port())
                 .shutdownHook(false)
                 .routing(r -> r
-                        .any("/admin/*", (req, res) -> AdminToken.check(token, req, res))
-                        .any("/metrics", (req, res) -> AdminToken.check(token, req, res))
+                        .any("/admin/*", (req, res) -> AdminToken.check(token.get(), req, res))
+                        .any("/metrics", (req, res) -> AdminToken.check(token.get(), req, res))
                         .get("/health/live", (req, res) -> json(res, 200, "{\"status\":\"UP\"}"))
                         .get("/health/ready", (req, res) -> ready(res))
                         .get("/admin/pools", (req, res) -> json(res, 200, pools()))

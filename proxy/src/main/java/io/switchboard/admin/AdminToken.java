@@ -24,6 +24,49 @@ final class AdminToken {
     }
 
     /**
+     * The token as each request should see it: a {@code token-file} is read again when it changes
+     * (a rotated Kubernetes Secret is a new file behind the same path), so rotating the token needs
+     * no restart; a file that becomes unreadable or empty keeps the last good token. A variable is
+     * read once. Null from the supplier: no token configured.
+     *
+     * @throws IllegalStateException when the configured file or variable is missing or empty at start
+     */
+    static java.util.function.Supplier<byte[]> source(AdminConfig config) {
+        byte[] first = load(config);
+        if (config.tokenFile().isEmpty()) {
+            return () -> first;
+        }
+        Path file = Path.of(config.tokenFile().get());
+        return new java.util.function.Supplier<>() {
+            private byte[] token = first;
+            private long stamp = stamp(file);
+
+            @Override
+            public synchronized byte[] get() {
+                long now = stamp(file);
+                if (now != stamp) {
+                    try {
+                        token = load(config);
+                        stamp = now;
+                    } catch (IllegalStateException e) {
+                        // half-written or removed mid-rotation: the last good token stays
+                    }
+                }
+                return token;
+            }
+        };
+    }
+
+    /** The file's modification time and size together, or -1 when it cannot be read. */
+    private static long stamp(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis() * 31 + Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /**
      * The configured token, or null when none is configured.
      *
      * @throws IllegalStateException when a configured file or variable is missing or empty
