@@ -56,4 +56,27 @@ class BackpressureReapTest {
             uploader.join(5_000);
         }
     }
+
+    @Test
+    void aBackendReapedInsideAFrameEndsTheClientWithATcpCloseAtOnce() throws Exception {
+        ScriptedBackend.Script diesMidFrame = (socket, in, out) -> {
+            byte[] frame = RawWsClient.frame(true, RawWsClient.BINARY, new byte[1 << 20], false);
+            out.write(frame, 0, 10 * 1024); // a 1 MiB frame's header and its first 10 KiB, then silence
+            out.flush();
+            Thread.sleep(30_000);
+        };
+        try (ScriptedBackend backend = ScriptedBackend.start(diesMidFrame);
+             ProxyProcess proxy = ProxyProcess.run("listen: 127.0.0.1:0\npools:\n  p: {backends: [" + backend.address()
+                     + "]}\nroutes:\n  - {path: /, pool: p}\n"
+                     + "websocket: {heartbeat: {downstream: off, upstream: {interval: 300ms, timeout: 300ms}}}\n"
+                     + "timeouts: {close: 10s}\n");
+             RawWsClient.Upgrade up = RawWsClient.upgrade(proxy.port(), "/stuck", Map.of())) {
+            assertThat(up.head().status()).isEqualTo(101);
+            long t = System.nanoTime();
+            // inside the backend's frame no Close can reach the client (RFC 6455 §5.4): only TCP's close
+            assertThat(up.client().awaitEof(Duration.ofSeconds(8))).as("the client's connection ends").isTrue();
+            assertThat((System.nanoTime() - t) / 1_000_000).as("ms: at the reap, not after the 10 s close timeout")
+                    .isLessThan(5_000);
+        }
+    }
 }

@@ -203,6 +203,12 @@ final class TunnelClose {
         Leg live = leg(side.other());
         Set<Side> owed = state.proxyClose(side.label() + "-reaped", code, EnumSet.of(side, side.other()));
         leg(side).out.closeSocket();
+        if (owed.contains(live.side) && live.out.isMidFrame()) {
+            // the reaped peer left the live stream inside one of its frames, which will never end:
+            // a Close cannot go out (RFC 6455 §5.4), so only a TCP close is left, as in inputEnded
+            tunnel.finish();
+            return;
+        }
         if (owed.contains(live.side)) {
             Thread.startVirtualThread(() -> live.out.send(Frames.close(code, reason, live.masks()), true));
         }
