@@ -200,34 +200,6 @@ class HttpFailureTest {
     }
 
     @Test
-    void trailersAreReadSoTheKeptAliveConnectionStaysInStep() throws Exception {
-        AtomicInteger connections = new AtomicInteger();
-        AtomicInteger answered = new AtomicInteger();
-        RawBackend.Script withTrailers = (s, out) -> {
-            connections.incrementAndGet();
-            InputStream in = s.getInputStream();
-            for (int request = 1; request <= 2; request++) {
-                if (request == 2 && readHead(in).isEmpty()) {
-                    return; // the proxy opened another connection instead
-                }
-                out.write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n"
-                        + "2\r\nok\r\n0\r\nX-Sum: " + request + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                answered.incrementAndGet();
-            }
-            Thread.sleep(2_000);
-        };
-        try (RawBackend a = new RawBackend(withTrailers); ProxyProcess proxy = ProxyProcess.run(config("", a))) {
-            for (int i = 0; i < 2; i++) {
-                String answer = untilEof(proxy.port(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-                assertThat(answer).as("request " + (i + 1)).startsWith("HTTP/1.1 200").contains("ok");
-            }
-            assertThat(answered.get()).isEqualTo(2);
-            assertThat(connections.get()).as("the second request went over the kept-alive connection").isEqualTo(1);
-        }
-    }
-
-    @Test
     void aConnectFailureIsStillRetriedOnTheNextBackend() throws Exception {
         RawBackend.Script ok = (s, out) -> {
             out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));

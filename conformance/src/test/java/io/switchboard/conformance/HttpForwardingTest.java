@@ -116,6 +116,45 @@ class HttpForwardingTest {
     }
 
     @Test
+    void aWebSocketUpgradedThroughTheSpliceIsNotCutByTheHttpStallLimit() throws Exception {
+        // an upgrade after a plain request on the same connection reaches Helidon through the
+        // loop's splice: once it is a WebSocket, its own policies apply, not http-read
+        byte[] frame = RawWsClient.frame(true, RawWsClient.BINARY, new byte[64 * 1024], false);
+        ScriptedBackend.Script pusher = (socket, in, out) -> {
+            for (int i = 0; i < 400; i++) { // 25 MiB: far more than the buffers on the way hold
+                out.write(frame);
+            }
+            Thread.sleep(20_000);
+        };
+        try (ScriptedBackend ws = ScriptedBackend.start(pusher);
+             ProxyProcess quick = ProxyProcess.run("listen: 127.0.0.1:0\ntimeouts: {http-read: 1s}\n"
+                     + "websocket: {heartbeat: off}\npools:\n  web: {backends: [" + http.address() + "]}\n"
+                     + "  ws: {backends: [" + ws.address() + "]}\nroutes:\n  - {path: /ws, pool: ws}\n  - {path: /, pool: web}\n");
+             java.net.Socket s = new java.net.Socket("127.0.0.1", quick.port())) {
+            s.setReceiveBufferSize(64 * 1024);
+            s.setSoTimeout(10_000);
+            InputStream in = s.getInputStream();
+            s.getOutputStream().write("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            StringBuilder first = new StringBuilder();
+            while (!first.toString().endsWith("hello from http-backend")) {
+                first.append((char) in.read()); // the plain answer, whole, before the upgrade
+            }
+            assertThat(first.toString()).startsWith("HTTP/1.1 200");
+            String key = RawWsClient.newKey();
+            s.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            Thread.sleep(3_000); // reads nothing for three times http-read while the backend pushes
+            long read = 0;
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while (read < 20L << 20 && (n = in.read(buf)) >= 0) {
+                read += n;
+            }
+            assertThat(read).as("bytes after the pause: the WebSocket was not cut").isGreaterThanOrEqualTo(20L << 20);
+        }
+    }
+
+    @Test
     void aStreamedAnswerToConnectionCloseEndsWithItsLastChunk() throws Exception {
         // Helidon writes a streamed answer's last chunk only when the handler returns normally;
         // ending the connection for "Connection: close" used to come first and cut it off

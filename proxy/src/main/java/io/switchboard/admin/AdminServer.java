@@ -143,7 +143,10 @@ public final class AdminServer implements AutoCloseable {
                     + " WebSockets over " + config.spread().toMillis() + "ms");
             json(res, 202, body + ",\"state\":\"drained\",\"closing\":" + closing + "}");
         } else {
-            Pacer.Batch pending = drainsUnderWay.remove(which);
+            Pacer.Batch pending;
+            synchronized (drainsUnderWay) {
+                pending = drainsUnderWay.remove(which);
+            }
             int kept = pending == null ? 0 : pending.cancel();
             LOG.info("admin: backend " + backendId + " of pool " + poolName + " undrained; " + kept
                     + " WebSockets it was still to close stay open");

@@ -67,12 +67,23 @@ public final class Pacer {
             this.pending = Collections.synchronizedMap(new IdentityHashMap<>(size));
         }
 
+        // an action due at once can run before pace() records it: then it is never recorded
+        private final java.util.Set<Object> ranEarly = Collections.newSetFromMap(new IdentityHashMap<>());
+
         private void scheduled(Object item, ScheduledFuture<?> f) {
-            pending.put(item, f);
+            synchronized (pending) {
+                if (!ranEarly.remove(item)) {
+                    pending.put(item, f);
+                }
+            }
         }
 
         private void ran(Object item) {
-            pending.remove(item);
+            synchronized (pending) {
+                if (pending.remove(item) == null) {
+                    ranEarly.add(item);
+                }
+            }
         }
 
         /** How many actions the {@link #pace} call that made this batch scheduled. */

@@ -240,11 +240,6 @@ public final class HttpForwarder implements Handler {
         registry.add(stream); // a process drain waits for it (HttpStream says which ones it ends)
         try (InputStream in = up.inputStream(); OutputStream os = res.outputStream()) {
             copy(in, os, stream);
-            if (!stream.draining() && up.headers().contains(HeaderNames.TRAILER)) {
-                // the trailer section follows the last chunk: read it (and drop it), or it stays on
-                // the kept-alive connection and the next request through it reads it as its answer
-                up.trailers();
-            }
         } catch (IOException | RuntimeException e) {
             if (!stream.draining() || stream.isCut()) {
                 throw new Aborted(String.valueOf(e.getMessage()));

@@ -42,6 +42,7 @@ public final class Splice {
     private long clientProgress;          // loop thread: when the client last took bytes, or they began to wait
     private ScheduledFuture<?> stallCheck; // loop thread: pending while bytes wait for the client
     private boolean closed;
+    private boolean upgraded; // loop thread: Helidon answered 101, a WebSocket now, whose own policies apply
 
     private Splice(ChannelLoop loop, SocketChannel clientChannel, SocketChannel helidonChannel,
                    ScheduledExecutorService timers, long stallMillis) {
@@ -86,6 +87,16 @@ public final class Splice {
         }
     }
 
+    private static final byte[] SWITCHING = "HTTP/1.1 101".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * Whether a read from Helidon starts with a 101 (Helidon writes a response head in one write,
+     * and a client waits for the answer before it asks to upgrade, so the head starts a read).
+     */
+    private static boolean startsWith101(byte[] b, int n) {
+        return n >= SWITCHING.length && java.util.Arrays.equals(b, 0, SWITCHING.length, SWITCHING, 0, SWITCHING.length);
+    }
+
     /** Notes the client behind the connected loopback socket, before any byte goes to Helidon. */
     private void note() throws IOException {
         noted = (InetSocketAddress) helidon.channel.getLocalAddress();
@@ -95,14 +106,14 @@ public final class Splice {
     /** Bytes began to wait for the client, or it took some: (re)starts the stall clock. Loop thread. */
     private void clientMoved() {
         clientProgress = System.nanoTime();
-        if (stallCheck == null && stallMillis > 0 && !closed) {
+        if (stallCheck == null && stallMillis > 0 && !closed && !upgraded) {
             stallCheck = timers.schedule(() -> loop.execute(this::checkStall), stallMillis, TimeUnit.MILLISECONDS);
         }
     }
 
     private void checkStall() {
         stallCheck = null;
-        if (closed || client.waiting.isEmpty()) {
+        if (closed || upgraded || client.waiting.isEmpty()) {
             return;
         }
         long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - clientProgress);
@@ -174,6 +185,9 @@ public final class Splice {
 
         @Override
         public void read(byte[] b, int n) {
+            if (this == helidon && !upgraded && startsWith101(b, n)) {
+                upgraded = true; // its heartbeats and idle limit govern it, not the HTTP stall limit
+            }
             try {
                 ByteBuffer bytes = ByteBuffer.wrap(b, 0, n);
                 if (other.waiting.isEmpty()) {
