@@ -173,9 +173,13 @@ class HttpFailureTest {
         try (RawBackend a = new RawBackend(silent)) {
             java.nio.file.Path file = ProxyProcess.writeConfig(config("timeouts: {http-read: 5m}\n", a));
             try (ProxyProcess proxy = ProxyProcess.start("run", file.toString())) {
-                java.nio.file.Files.writeString(file, config("timeouts: {http-read: 1s}\n", a));
-                long until = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-                while (!proxy.stderrText().contains("reload applied") && System.nanoTime() < until) {
+                // written again every 2 s until applied: a change in the first moments after start can
+                // land before the file watch is set up, or within the file system's timestamp step
+                long until = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+                for (int i = 0; !proxy.stderrText().contains("reload applied") && System.nanoTime() < until; i++) {
+                    if (i % 40 == 0) {
+                        java.nio.file.Files.writeString(file, config("timeouts: {http-read: 1s}\n", a) + "# " + i + "\n");
+                    }
                     Thread.sleep(50);
                 }
                 assertThat(proxy.stderrText()).contains("reload applied");
