@@ -163,11 +163,16 @@ final class Reloader {
             try (WatchService ws = FileSystems.getDefault().newWatchService()) {
                 dir.register(ws, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE,
                         StandardWatchEventKinds.ENTRY_DELETE);
+                // an edit between the start's load and this registration made no event: look once now
+                boolean first = true;
                 while (true) {
-                    WatchKey key = ws.take();
-                    Thread.sleep(200); // let the writer finish; several events become one reload
-                    key.pollEvents();
-                    key.reset();
+                    if (!first) {
+                        WatchKey key = ws.take();
+                        Thread.sleep(200); // let the writer finish; several events become one reload
+                        key.pollEvents();
+                        key.reset();
+                    }
+                    first = false;
                     byte[] now = read(file);
                     if (!java.util.Arrays.equals(now, lastSeen)) { // another file of the directory, or a touch
                         lastSeen = now;
