@@ -202,14 +202,7 @@ class SecurityAndMetricsTest {
             s.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + extra
                     + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             java.io.InputStream in = s.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    break;
-                }
-                head.append((char) b);
-            }
+            String head = StubBackend.readHead(in);
             java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
             int n = length.find() ? Integer.parseInt(length.group(1)) : 0;
             return head + new String(in.readNBytes(n), java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -119,22 +119,12 @@ final class Report {
     }
 
     private void rateTarget(StringBuilder b, String label, String a, String of, String metric, double target) {
-        List<Double> x = values(a, metric);
-        List<Double> y = values(of, metric);
-        if (x == null || y == null || x.isEmpty() || x.size() != y.size()) {
-            return;
+        List<Double> each = roundRatios(a, of, metric);
+        if (each == null || each.isEmpty()) {
+            return; // not measured, or no round to pair
         }
-        double lowest = Double.MAX_VALUE;
-        for (int i = 0; i < x.size(); i++) {
-            lowest = Math.min(lowest, x.get(i) / y.get(i));
-        }
-        String paired = pairedRatio(a, of, metric);
-        if (!paired.endsWith(")")) {
-            return; // not pairable (a round without a figure)
-        }
-        double median = Double.parseDouble(paired.substring(0, paired.indexOf('x')));
-        String verdict = lowest >= target ? "met" : median >= target ? "median only (some rounds below)" : "not met";
-        b.append("- ").append(label).append(": ").append(paired).append(", ").append(verdict).append('\n');
+        String verdict = each.get(0) >= target ? "met" : middle(each) >= target ? "median only (some rounds below)" : "not met";
+        b.append("- ").append(label).append(": ").append(pairedRatio(a, of, metric)).append(", ").append(verdict).append('\n');
     }
 
     /** What the messages were, and how well the deflate column's messages compressed each way. */
@@ -215,10 +205,24 @@ final class Report {
      * or the plain ratio of medians when the rounds cannot be paired.
      */
     String pairedRatio(String a, String b, String metric) {
+        List<Double> each = roundRatios(a, b, metric);
+        if (each == null) {
+            return ratio(median(a, metric), median(b, metric));
+        }
+        if (each.isEmpty()) {
+            return "-";
+        }
+        int k = each.size();
+        return k == 1 ? String.format(Locale.ROOT, "%.2fx", middle(each))
+                : String.format(Locale.ROOT, "%.2fx (%.2f–%.2f)", middle(each), each.get(0), each.get(k - 1));
+    }
+
+    /** {@code a / b} round by round, sorted; null when the rounds cannot be paired. */
+    private List<Double> roundRatios(String a, String b, String metric) {
         List<Double> x = values(a, metric);
         List<Double> y = values(b, metric);
         if (x == null || y == null || x.size() != y.size() || x.isEmpty()) {
-            return ratio(median(a, metric), median(b, metric));
+            return null;
         }
         List<Double> each = new ArrayList<>();
         for (int i = 0; i < x.size(); i++) {
@@ -226,14 +230,14 @@ final class Report {
                 each.add(x.get(i) / y.get(i));
             }
         }
-        if (each.isEmpty()) {
-            return "-";
-        }
         Collections.sort(each);
-        int k = each.size();
-        double mid = k % 2 == 1 ? each.get(k / 2) : (each.get(k / 2 - 1) + each.get(k / 2)) / 2;
-        return k == 1 ? String.format(Locale.ROOT, "%.2fx", mid)
-                : String.format(Locale.ROOT, "%.2fx (%.2f–%.2f)", mid, each.get(0), each.get(k - 1));
+        return each;
+    }
+
+    /** The median of a sorted, non-empty list. */
+    private static double middle(List<Double> sorted) {
+        int k = sorted.size();
+        return k % 2 == 1 ? sorted.get(k / 2) : (sorted.get(k / 2 - 1) + sorted.get(k / 2)) / 2;
     }
 
     private List<Double> values(String name, String metric) {
@@ -290,8 +294,7 @@ final class Report {
         }
         List<Double> v = new ArrayList<>(m.get(metric));
         Collections.sort(v);
-        int k = v.size();
-        return k % 2 == 1 ? v.get(k / 2) : (v.get(k / 2 - 1) + v.get(k / 2)) / 2;
+        return middle(v);
     }
 
     private String badEchoes() {
