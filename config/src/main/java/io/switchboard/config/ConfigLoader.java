@@ -32,7 +32,7 @@ import org.yaml.snakeyaml.reader.ReaderException;
  * objects are ever instantiated from the file, and every value keeps its position for messages.
  */
 public final class ConfigLoader {
-    static final List<String> TOP_KEYS = List.of("listen", "pools", "routes", "timeouts", "websocket", "admin", "drain", "limits", "log", "tls", "accept");
+    static final List<String> TOP_KEYS = List.of("listen", "pools", "routes", "timeouts", "websocket", "admin", "drain", "limits", "log", "tls", "accept", "loop-io");
     static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "upstream-handshake", "close", "http-read");
     private static final String EMPTY = "file is empty; expected a mapping with 'pools' and 'routes'";
 
@@ -171,6 +171,7 @@ public final class ConfigLoader {
         LogConfig log = log(top.get("log"), problems);
         java.util.Optional<TlsFiles> tls = tls(top.get("tls"), problems);
         Accept accept = accept(top.get("accept"), tls.isPresent() || top.get("tls") != null, problems);
+        LoopIo loopIo = loopIo(top.get("loop-io"), problems);
         if (listen != null && clash(listen, admin.listen())) {
             boolean adminGiven = top.get("admin") != null;
             problems.add(adminGiven ? top.get("admin") : listenNode, adminGiven ? "admin.listen" : "listen",
@@ -180,7 +181,7 @@ public final class ConfigLoader {
             return null;
         }
         return new ProxyConfig(source, listen, pools.pools(), routes, timeouts, websocket, admin, drain, limits,
-                log, tls, accept);
+                log, tls, accept, loopIo);
     }
 
     /** {@code tls: {cert-file, key-file}}: both required, both must be readable files. */
@@ -223,6 +224,15 @@ public final class ConfigLoader {
             problems.add(node, "accept", "loop needs a plain listener: with tls, Helidon accepts (use helidon or drop the key)");
         }
         return a == null ? Accept.LOOP : a;
+    }
+
+    /** {@code loop-io: native | nio}; native by default. */
+    private static LoopIo loopIo(Node node, Problems problems) {
+        if (node == null || Values.isNull(node)) {
+            return LoopIo.NATIVE;
+        }
+        LoopIo io = Values.choice(node, "loop-io", LoopIo.values(), LoopIo::yamlName, problems);
+        return io == null ? LoopIo.NATIVE : io;
     }
 
     private static LogConfig log(Node node, Problems problems) {

@@ -22,14 +22,16 @@ import java.util.Objects;
  * @param log      the access log's format and whether it is written (YAML {@code log})
  * @param tls      TLS termination on the main listener, or empty for plain HTTP (the default)
  * @param accept   who accepts on the main listener: the event loop (default, plain listeners only) or Helidon
+ * @param loopIo   the event loop's sockets: Linux system calls where they can be (default) or Java's NIO
  */
 public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
                           Timeouts timeouts, WebSocketPolicy websocket, AdminConfig admin, DrainConfig drain,
-                          Limits limits, LogConfig log, java.util.Optional<TlsFiles> tls, Accept accept) {
+                          Limits limits, LogConfig log, java.util.Optional<TlsFiles> tls, Accept accept,
+                          LoopIo loopIo) {
 
     /** This config with {@code pools} in place of its pools (a DNS change of a pool's backends). */
     public ProxyConfig withPools(Map<String, PoolConfig> pools) {
-        return new ProxyConfig(source, listen, pools, routes, timeouts, websocket, admin, drain, limits, log, tls, accept);
+        return new ProxyConfig(source, listen, pools, routes, timeouts, websocket, admin, drain, limits, log, tls, accept, loopIo);
     }
 
     /** {@code listen} when the YAML gives none. */
@@ -50,6 +52,7 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(accept, "accept");
+        Objects.requireNonNull(loopIo, "loopIo");
         if (accept == Accept.LOOP && tls.isPresent()) {
             throw new IllegalArgumentException("accept: loop needs a plain listener; with tls Helidon accepts");
         }
@@ -75,7 +78,7 @@ public record ProxyConfig(String source, HostPort listen, Map<String, PoolConfig
     public ProxyConfig(String source, HostPort listen, Map<String, PoolConfig> pools, List<RouteConfig> routes,
                        Timeouts timeouts) {
         this(source, listen, pools, routes, timeouts, WebSocketPolicy.DEFAULTS, AdminConfig.DEFAULT, DrainConfig.DEFAULTS,
-                Limits.NONE, LogConfig.DEFAULT, java.util.Optional.empty(), Accept.LOOP);
+                Limits.NONE, LogConfig.DEFAULT, java.util.Optional.empty(), Accept.LOOP, LoopIo.NATIVE);
     }
 
     /**

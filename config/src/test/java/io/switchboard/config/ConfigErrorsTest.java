@@ -107,6 +107,16 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void loopIoIsNativeByDefaultNioOnRequestAndAnythingElseIsNamed() throws Exception {
+        String base = "pools:\n  chat: {backends: [127.0.0.1:9001]}\nroutes:\n  - {path: /, pool: chat}\n";
+        assertThat(ConfigLoader.parse(base, "t.yaml").loopIo()).isEqualTo(LoopIo.NATIVE);
+        assertThat(ConfigLoader.parse(base + "loop-io: nio\n", "t.yaml").loopIo()).isEqualTo(LoopIo.NIO);
+        assertThat(ConfigLoader.parse(base + "loop-io: native\n", "t.yaml").loopIo()).isEqualTo(LoopIo.NATIVE);
+        assertThat(errors(base + "loop-io: epoll\n"))
+                .containsExactly("t.yaml:5:10: loop-io: expected one of native, nio; got 'epoll'");
+    }
+
+    @Test
     void badValues() {
         assertThat(errors("""
                 listen: 0.0.0.0:70000

@@ -35,13 +35,20 @@ class AcceptorTest {
     private static StubBackend ws;
     private static SlowBackend slow;
     private static ProxyProcess proxy;
+    private static String expectedIo;
 
     @BeforeAll
     static void start() throws IOException {
+        startWith("");
+    }
+
+    /** Starts the backends and a proxy with {@code extra} config lines ({@link AcceptorNioTest}: NIO sockets). */
+    static void startWith(String extra) throws IOException {
+        expectedIo = extra.contains("loop-io: nio") ? "nio" : "native";
         http = HttpTestBackend.start();
         ws = StubBackend.recorder();
         slow = new SlowBackend();
-        proxy = ProxyProcess.run(config(""));
+        proxy = ProxyProcess.run(config(extra));
     }
 
     /** Both backends, /ws to the recorder and the rest to the HTTP backend, plus {@code extra} lines. */
@@ -79,6 +86,13 @@ class AcceptorTest {
         if (http != null) {
             http.close();
         }
+    }
+
+    @Test
+    void theLoopRunsOnTheSocketsLoopIoAsksFor() {
+        // a JVM that cannot run the native sockets (JDK 21) falls back to NIO and says so
+        String expected = expectedIo.equals("native") && Runtime.version().feature() < 22 ? "nio" : expectedIo;
+        assertThat(proxy.lines()).contains("switchboard event loop: " + expected);
     }
 
     @Test

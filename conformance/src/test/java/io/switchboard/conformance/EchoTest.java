@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,19 +34,26 @@ import org.junit.jupiter.params.provider.ValueSource;
  * travel in the same TCP segment as a handshake.
  */
 @Timeout(120)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EchoTest {
-    private static PythonWsBackend backend;
-    private static StubBackend greeter;
-    private static StubBackend recorder;
-    private static ProxyProcess proxy;
+    private PythonWsBackend backend;
+    private StubBackend greeter;
+    private StubBackend recorder;
+    private ProxyProcess proxy;
+
+    /** The {@code loop-io} the proxy runs with; {@link EchoNioTest} runs every case again on NIO. */
+    String loopIo() {
+        return "native";
+    }
 
     @BeforeAll
-    static void start() {
+    void start() {
         backend = PythonWsBackend.start("echo-1");
         greeter = StubBackend.greeter("hello-early");
         recorder = StubBackend.recorder();
         proxy = ProxyProcess.run("""
                 listen: 127.0.0.1:0
+                loop-io: %s
                 pools:
                   echo:
                     backends: [%s]
@@ -63,11 +71,11 @@ class EchoTest {
                   - path: /record
                     pool: record
                     mode: tunnel
-                """.formatted(backend.address(), greeter.address(), recorder.address()));
+                """.formatted(loopIo(), backend.address(), greeter.address(), recorder.address()));
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (proxy != null) {
             proxy.close();
         }

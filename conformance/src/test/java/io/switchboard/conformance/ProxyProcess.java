@@ -168,6 +168,9 @@ public final class ProxyProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(java));
         Launch launch = LAUNCH.get();
         cmd.addAll(launch.jvmOptions());
+        if (Runtime.version().feature() >= 22) {
+            cmd.add("--enable-native-access=ALL-UNNAMED"); // loop-io: native (the jar's manifest says the same)
+        }
         StringBuilder cp = new StringBuilder(classpath());
         launch.classpath().forEach(entry -> cp.append(File.pathSeparatorChar).append(entry));
         cmd.addAll(List.of("-cp", cp.toString(), "io.switchboard.Main"));

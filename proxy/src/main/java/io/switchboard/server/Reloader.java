@@ -80,8 +80,8 @@ final class Reloader {
             return false;
         }
         if (!next.listen().equals(routes.get().config().listen()) || !next.admin().equals(routes.get().config().admin())
-                || next.accept() != routes.get().config().accept()) {
-            LOG.warning("reload: listen/admin addresses or accept changed; that needs a restart, the old ones stay");
+                || next.accept() != routes.get().config().accept() || next.loopIo() != routes.get().config().loopIo()) {
+            LOG.warning("reload: listen/admin addresses, accept or loop-io changed; that needs a restart, the old ones stay");
         }
         apply(next, "reload");
         return true;

@@ -99,7 +99,7 @@ public final class Switchboard implements AutoCloseable {
         try {
             return Acceptor.open(new InetSocketAddress(config.listen().host(), config.listen().port()), upgrader, timers,
                     config.timeouts(), config.limits(),
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), config.loopIo());
         } catch (IOException | RuntimeException e) {
             timers.shutdownNow();
             server.stop();
@@ -167,6 +167,14 @@ public final class Switchboard implements AutoCloseable {
     /** Starts without a config file (nothing to reload). */
     public static Switchboard start(ProxyConfig config) {
         return start(config, null);
+    }
+
+    /**
+     * The sockets the proxy's own listener runs on: {@code native} or {@code nio} (what
+     * {@code loop-io} got on this JVM), or null when Helidon accepts ({@code accept: helidon}).
+     */
+    public String loopIo() {
+        return acceptor == null ? null : acceptor.isNative() ? "native" : "nio";
     }
 
     /** The bound port of the main listener (useful when the config asked for port 0). */

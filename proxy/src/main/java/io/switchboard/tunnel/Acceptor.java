@@ -16,6 +16,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.switchboard.config.Limits;
+import io.switchboard.config.LoopIo;
 import io.switchboard.route.RequestInfo;
 
 /**
@@ -53,7 +54,7 @@ public final class Acceptor implements AutoCloseable {
     private final ChannelLoop loop;
     private SelectionKey key; // loop thread only
 
-    private Acceptor(ServerSocketChannel server, TunnelUpgrader upgrader, ScheduledExecutorService timers,
+    private Acceptor(ChannelLoop loop, ServerSocketChannel server, TunnelUpgrader upgrader, ScheduledExecutorService timers,
                      io.switchboard.config.Timeouts timeouts, Limits limits, InetSocketAddress helidon) {
         this.server = server;
         this.upgrader = upgrader;
@@ -63,7 +64,7 @@ public final class Acceptor implements AutoCloseable {
         this.maxHead = limits.maxHeaderSize();
         this.maxLine = limits.maxRequestLine();
         this.helidon = helidon;
-        this.loop = ChannelLoop.next();
+        this.loop = loop;
     }
 
     /**
@@ -73,17 +74,25 @@ public final class Acceptor implements AutoCloseable {
      *                  {@code http-read}: a spliced client that reads nothing for this long is cut
      * @param limits    the largest head and request line read here; larger ones are Helidon's to refuse
      * @param helidon   Helidon's loopback listener
+     * @param io        the sockets the loops use ({@code loop-io}; native falls back to NIO where it cannot run)
      * @throws IOException when the address cannot be bound
      */
     @SuppressWarnings("unchecked")
     public static Acceptor open(InetSocketAddress address, TunnelUpgrader upgrader, ScheduledExecutorService timers,
-                                io.switchboard.config.Timeouts timeouts, Limits limits, InetSocketAddress helidon)
-            throws IOException {
-        ServerSocketChannel server = ServerSocketChannel.open();
+                                io.switchboard.config.Timeouts timeouts, Limits limits, InetSocketAddress helidon,
+                                LoopIo io) throws IOException {
+        ChannelLoop loop = ChannelLoop.next(io);
+        ServerSocketChannel server = loop.openListener();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             for (Map.Entry<SocketOption<?>, Object> e : TcpKeepAlive.onListener().entrySet()) {
                 server.setOption((SocketOption<Object>) e.getKey(), e.getValue());
+            }
+            if (loop.isNative()) {
+                // Linux copies both to every accepted socket, so the accept itself sets nothing
+                // (the JDK's listener refuses TCP_NODELAY: on NIO each accepted socket is set)
+                server.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                server.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
             }
             server.bind(address, 1024);
             server.configureBlocking(false);
@@ -91,14 +100,23 @@ public final class Acceptor implements AutoCloseable {
             server.close();
             throw e;
         }
-        Acceptor acceptor = new Acceptor(server, upgrader, timers, timeouts, limits, helidon);
+        Acceptor acceptor = new Acceptor(loop, server, upgrader, timers, timeouts, limits, helidon);
         acceptor.loop.execute(acceptor::register);
         return acceptor;
     }
 
+    /** Whether the listener and its connections are on the native sockets ({@code loop-io: native}). */
+    public boolean isNative() {
+        return loop.isNative();
+    }
+
     /** The bound port. */
     public int port() {
-        return server.socket().getLocalPort();
+        try {
+            return ((InetSocketAddress) server.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            return -1; // closed
+        }
     }
 
     /** Stops accepting (connections already taken go on). */
@@ -135,14 +153,16 @@ public final class Acceptor implements AutoCloseable {
             }
             try {
                 channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-                TcpKeepAlive.applyAccepted(channel);
+                if (!loop.isNative()) {
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                    TcpKeepAlive.applyAccepted(channel);
+                }
             } catch (IOException e) {
                 UpstreamDialer.closeQuietly(channel);
                 continue;
             }
-            ChannelLoop to = ChannelLoop.next();
+            ChannelLoop to = loop.sibling();
             RequestReader reader = new RequestReader(channel, to);
             if (to == loop) {
                 reader.start();
@@ -223,7 +243,13 @@ public final class Acceptor implements AutoCloseable {
             ChannelLoop.park(key); // the upgrade's tunnel, or the splice, reads it next
             RequestHead parsed = RequestHead.parse(b, end, maxLine);
             if (parsed != null) {
-                String ip = ((InetSocketAddress) channel.socket().getRemoteSocketAddress()).getAddress().getHostAddress();
+                String ip;
+                try {
+                    ip = ((InetSocketAddress) channel.getRemoteAddress()).getAddress().getHostAddress();
+                } catch (IOException e) {
+                    on.close(channel); // closed meanwhile (a reset): nobody to answer
+                    return;
+                }
                 RequestInfo request = new RequestInfo(ip, parsed.host(), parsed.path(), parsed.query(), parsed.headers());
                 ClientEnd.Accepted accepted = new ClientEnd.Accepted(channel, Arrays.copyOfRange(b, end, n), on);
                 try {

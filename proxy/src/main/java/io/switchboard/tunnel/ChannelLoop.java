@@ -2,18 +2,23 @@ package io.switchboard.tunnel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+
+import io.switchboard.config.LoopIo;
 
 /**
  * An event loop for plain-TCP WebSockets: one platform thread and one {@link Selector} per core
@@ -30,8 +35,36 @@ final class ChannelLoop implements Runnable {
     private static final Logger LOG = Logger.getLogger(ChannelLoop.class.getName());
     /** Largest single read: one buffer per loop, shared by every socket it serves. */
     static final int READ_BUFFER = 64 * 1024;
-    private static final ChannelLoop[] LOOPS = new ChannelLoop[Math.max(1, Runtime.getRuntime().availableProcessors())];
-    private static final AtomicInteger NEXT = new AtomicInteger();
+    /** The loops on Java's NIO: for sockets Helidon accepted, and for {@code loop-io: nio}. */
+    private static final Group NIO = new Group(SelectorProvider.provider(), "switchboard-loop-");
+    /** The loops on Linux system calls ({@code loop-io: native}); null until asked for, or if unavailable. */
+    private static Group nativeGroup;
+
+    /**
+     * The loops of one socket kind, one per core, each started on first use. A channel registers
+     * only with a selector of the provider that made it, so a socket stays within its group.
+     */
+    private static final class Group {
+        final SelectorProvider provider;
+        final String threadName;
+        final ChannelLoop[] loops = new ChannelLoop[Math.max(1, Runtime.getRuntime().availableProcessors())];
+        final AtomicInteger next = new AtomicInteger();
+
+        Group(SelectorProvider provider, String threadName) {
+            this.provider = provider;
+            this.threadName = threadName;
+        }
+
+        ChannelLoop next() {
+            int i = Math.floorMod(next.getAndIncrement(), loops.length);
+            synchronized (loops) {
+                if (loops[i] == null) {
+                    loops[i] = new ChannelLoop(this, i);
+                }
+                return loops[i];
+            }
+        }
+    }
 
     /** What the loop calls when one socket of a tunnel is ready. Called on the loop thread only. */
     interface Endpoint {
@@ -77,6 +110,7 @@ final class ChannelLoop implements Runnable {
         }
     }
 
+    private final Group group;
     private final Selector selector;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final byte[] buffer = new byte[READ_BUFFER];
@@ -89,24 +123,57 @@ final class ChannelLoop implements Runnable {
     private ArrayList<SocketChannel> closing = new ArrayList<>();
     private ArrayList<SocketChannel> closingNext = new ArrayList<>();
 
-    private ChannelLoop(int index) {
+    private ChannelLoop(Group group, int index) {
+        this.group = group;
         try {
-            selector = Selector.open();
+            selector = group.provider.openSelector();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector", e);
         }
-        thread = Thread.ofPlatform().daemon().name("switchboard-loop-" + index).start(this);
+        thread = Thread.ofPlatform().daemon().name(group.threadName + index).start(this);
     }
 
-    /** The next loop, round robin (loops start on first use). */
+    /** The next NIO loop, round robin (for sockets that Helidon accepted, which are NIO's). */
     static ChannelLoop next() {
-        int i = Math.floorMod(NEXT.getAndIncrement(), LOOPS.length);
-        synchronized (LOOPS) {
-            if (LOOPS[i] == null) {
-                LOOPS[i] = new ChannelLoop(i);
+        return NIO.next();
+    }
+
+    /**
+     * The next loop for a listener of the proxy's own: a native one for {@code loop-io: native}
+     * where {@link NativeSockets} can run, an NIO one otherwise.
+     */
+    static ChannelLoop next(LoopIo io) {
+        if (io == LoopIo.NATIVE) {
+            synchronized (NIO) {
+                if (nativeGroup == null && NativeSockets.provider() != null) {
+                    nativeGroup = new Group(NativeSockets.provider(), "switchboard-native-loop-");
+                }
             }
-            return LOOPS[i];
+            if (nativeGroup != null) {
+                return nativeGroup.next();
+            }
         }
+        return NIO.next();
+    }
+
+    /** The next loop of this one's kind: the one a socket made by this loop may move to. */
+    ChannelLoop sibling() {
+        return group.next();
+    }
+
+    /** Whether this loop's sockets are the native ones (the README and logs name it). */
+    boolean isNative() {
+        return group != NIO;
+    }
+
+    /** A new socket this loop (or a {@link #sibling()}) can serve. */
+    SocketChannel openSocket(ProtocolFamily family) throws IOException {
+        return group.provider.openSocketChannel(family);
+    }
+
+    /** A new listening socket this loop can serve. */
+    ServerSocketChannel openListener() throws IOException {
+        return group.provider.openServerSocketChannel();
     }
 
     /**
@@ -164,7 +231,8 @@ final class ChannelLoop implements Runnable {
      */
     void close(SocketChannel channel) {
         SelectionKey k = channel.keyFor(selector);
-        if (k == null || !inLoop()) {
+        if (k == null || !inLoop() || isNative()) {
+            // a native socket leaves epoll by itself as it closes: nothing to wait for
             UpstreamDialer.closeQuietly(channel);
             return;
         }

@@ -95,11 +95,11 @@ final class LoopDialer implements ChannelLoop.Endpoint {
         InetSocketAddress address = plan.address();
         try {
             // an IPv4 backend gets an IPv4 socket: a dual-stack one costs an IPV6_V6ONLY call per dial
-            channel = address.isUnresolved() || !(address.getAddress() instanceof Inet4Address)
-                    ? SocketChannel.open() : SocketChannel.open(StandardProtocolFamily.INET);
+            channel = loop.openSocket(address.isUnresolved() || !(address.getAddress() instanceof Inet4Address)
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            TcpKeepAlive.apply(channel.socket());
+            TcpKeepAlive.apply(channel);
         } catch (IOException | RuntimeException e) {
             // this process is out of sockets (file descriptors): not the backend's fault, so it is
             // not counted towards ejecting it, as on the blocking path
@@ -186,7 +186,7 @@ final class LoopDialer implements ChannelLoop.Endpoint {
         if (head.status() == 101) {
             cancelTimer();
             key.interestOps(0); // the tunnel's binding takes the key over
-            UpstreamDialer.Upgraded up = new UpstreamDialer.Upgraded(channel.socket(), backend, plan.acquire(backend), head);
+            UpstreamDialer.Upgraded up = new UpstreamDialer.Upgraded(channel, backend, plan.acquire(backend), head);
             channel = null;
             done.accept(up);
         } else if (head.status() < 500) {

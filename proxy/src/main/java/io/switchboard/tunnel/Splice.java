@@ -64,7 +64,7 @@ public final class Splice {
                       ScheduledExecutorService timers, long stallMillis) {
         SocketChannel channel;
         try {
-            channel = SocketChannel.open(helidonAddress.getAddress() instanceof Inet4Address
+            channel = loop.openSocket(helidonAddress.getAddress() instanceof Inet4Address
                     ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
         } catch (IOException e) {
             loop.close(client); // out of files: the client is refused by a close

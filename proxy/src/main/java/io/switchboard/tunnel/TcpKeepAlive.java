@@ -68,14 +68,23 @@ public final class TcpKeepAlive {
     }
 
     /** Applies {@link #onAccepted()} to a client socket the proxy's own acceptor took. */
-    @SuppressWarnings("unchecked")
     static void applyAccepted(java.nio.channels.SocketChannel channel) throws IOException {
-        for (Map.Entry<SocketOption<?>, Object> e : onAccepted().entrySet()) {
+        set(channel, onAccepted());
+    }
+
+    /** Applies all the options to a backend socket of the event loop (before connecting). */
+    static void apply(java.nio.channels.SocketChannel channel) throws IOException {
+        set(channel, OPTIONS);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void set(java.nio.channels.SocketChannel channel, Map<SocketOption<?>, Object> options) throws IOException {
+        for (Map.Entry<SocketOption<?>, Object> e : options.entrySet()) {
             channel.setOption((SocketOption<Object>) e.getKey(), e.getValue());
         }
     }
 
-    /** Applies all the options to a backend socket (before connecting). */
+    /** The same on a blocking socket. */
     @SuppressWarnings("unchecked")
     public static void apply(Socket socket) throws IOException {
         for (Map.Entry<SocketOption<?>, Object> e : OPTIONS.entrySet()) {

@@ -100,7 +100,7 @@ final class TunnelConnection implements ServerConnection, Drainable {
         this.metrics = services.metrics();
         this.admission = admission;
         SocketChannel clientChannel = end.channel();
-        SocketChannel backendChannel = backendSocket.getChannel();
+        SocketChannel backendChannel = up.channel();
         ChannelLoop chosen = clientChannel == null || backendChannel == null ? null
                 : onLoop != null ? onLoop : ChannelLoop.next();
         this.client = new Leg(Side.DOWNSTREAM, chosen != null ? new ChannelWriter(clientChannel, chosen)

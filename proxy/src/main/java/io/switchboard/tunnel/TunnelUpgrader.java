@@ -183,7 +183,7 @@ public final class TunnelUpgrader implements Http1Upgrader {
         d.ticket().close();
         if (outcome instanceof UpstreamDialer.Upgraded u) {
             u.lease().close();
-            UpstreamDialer.closeQuietly(u.socket());
+            UpstreamDialer.closeQuietly(u.connection());
         }
     }
 
@@ -274,7 +274,7 @@ public final class TunnelUpgrader implements Http1Upgrader {
                 if (clientHead == null) {
                     d.ticket().close();
                     u.lease().close();
-                    UpstreamDialer.closeQuietly(u.socket());
+                    UpstreamDialer.closeQuietly(u.connection());
                     yield refuse(end, d.request(), 502, "upstream_handshake", "backend " + u.backend().id()
                             + " answered the upgrade with a wrong Sec-WebSocket-Accept or extensions not as offered", "");
                 }
@@ -296,7 +296,7 @@ public final class TunnelUpgrader implements Http1Upgrader {
         } catch (IOException e) {
             d.ticket().close();
             up.lease().close();
-            UpstreamDialer.closeQuietly(up.socket());
+            UpstreamDialer.closeQuietly(up.connection());
             return refuse(end, d.request(), 502, "upstream_unreachable", "backend connection failed: " + e.getMessage(), "");
         }
         tunnel.track();

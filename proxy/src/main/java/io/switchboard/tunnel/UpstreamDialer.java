@@ -27,8 +27,22 @@ final class UpstreamDialer {
     sealed interface Outcome permits Upgraded, Answered, Failed {
     }
 
-    /** The backend switched protocols; the socket now carries frames. */
-    record Upgraded(Socket socket, Backend backend, Lease lease, ResponseHead head) implements Outcome {
+    /**
+     * The backend switched protocols; the connection now carries frames.
+     *
+     * @param connection a blocking {@link Socket} (the thread path, TLS included) or the event loop's
+     *                   {@link SocketChannel}
+     */
+    record Upgraded(java.io.Closeable connection, Backend backend, Lease lease, ResponseHead head) implements Outcome {
+        /** The blocking socket, or null for a socket of the event loop's own. */
+        Socket socket() {
+            return connection instanceof Socket s ? s : null;
+        }
+
+        /** The channel the event loop can serve (plain TCP), or null (a TLS socket). */
+        SocketChannel channel() {
+            return connection instanceof SocketChannel c ? c : ((Socket) connection).getChannel();
+        }
     }
 
     /**

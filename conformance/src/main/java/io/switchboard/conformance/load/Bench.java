@@ -118,17 +118,21 @@ public final class Bench {
             columns.add(column(started, Targets.nginx(dir, echo.urls(), PROXY_CPU), null));
         }
         if (only.contains("tunnel")) {
-            columns.add(column(started, Targets.switchboard(dir, echo.urls(), PROXY_CPU, "tunnel", null,
+            columns.add(column(started, Targets.switchboard(dir, echo.urls(), PROXY_CPU, "tunnel", null, "native",
                     Report.TUNNEL, "switchboard-tunnel"), null));
         }
+        if (only.contains("tunnel-nio")) {
+            columns.add(column(started, Targets.switchboard(dir, echo.urls(), PROXY_CPU, "tunnel", null, "nio",
+                    Report.TUNNEL_NIO, "switchboard-tunnel-nio"), null));
+        }
         if (only.contains("terminate")) {
-            columns.add(column(started, Targets.switchboard(dir, echo.urls(), PROXY_CPU, "terminate", null,
+            columns.add(column(started, Targets.switchboard(dir, echo.urls(), PROXY_CPU, "terminate", null, "native",
                     Report.TERMINATE, "switchboard-terminate"), null));
         }
         if (only.contains("deflate")) {
             String deflate = String.format(Locale.ROOT, "{client: true, backend: false, context-takeover: false, level: %d,"
                     + " min-size: %dB}", level, minSize);
-            columns.add(column(started, Targets.switchboard(dir, echo.urls(), PROXY_CPU, "terminate", deflate,
+            columns.add(column(started, Targets.switchboard(dir, echo.urls(), PROXY_CPU, "terminate", deflate, "native",
                     Report.DEFLATE, "switchboard-deflate"), DeflateNegotiation.offer(false)));
         }
         log("configs and logs in " + dir + "; echo backend " + echo.urls());

@@ -16,9 +16,11 @@ final class Report {
     static final String TUNNEL = "Switchboard tunnel";
     static final String TERMINATE = "Switchboard terminate";
     static final String DEFLATE = "Switchboard terminate + deflate";
+    /** The tunnel with {@code loop-io: nio}: what the native sockets buy, measured in the same run. */
+    static final String TUNNEL_NIO = "Switchboard tunnel, NIO";
     private static final String[][] RATIOS = {
         {TUNNEL, "HAProxy"}, {TUNNEL, "nginx"}, {TERMINATE, "HAProxy"}, {TERMINATE, "nginx"}, {TERMINATE, TUNNEL},
-        {DEFLATE, TERMINATE},
+        {DEFLATE, TERMINATE}, {TUNNEL, TUNNEL_NIO},
     };
 
     private final Map<String, Map<String, List<Double>>> runs;
@@ -364,6 +366,7 @@ final class Report {
             case TUNNEL -> "tunnel";
             case TERMINATE -> "terminate";
             case DEFLATE -> "terminate+deflate";
+            case TUNNEL_NIO -> "tunnel-nio";
             default -> name;
         };
     }

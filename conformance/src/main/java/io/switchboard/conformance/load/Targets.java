@@ -237,15 +237,17 @@ public final class Targets {
      * Switchboard with one route on {@code /}, a consistent-hash pool on {@code header:X-User},
      * heartbeats off (as HAProxy and nginx send none) and no access log (as nginx's
      * {@code access_log off} and HAProxy without {@code log}): {@code mode} {@code tunnel} or
-     * {@code terminate}; a {@code deflate} section when {@code deflate} is not null (terminate only).
+     * {@code terminate}; a {@code deflate} section when {@code deflate} is not null (terminate only);
+     * {@code loopIo} the {@code loop-io} ({@code native}, the default, or {@code nio}).
      *
      * @param stem file names in {@code dir}: {@code STEM-config/STEM.yaml}, {@code STEM.out}
      */
-    static Target switchboard(Path dir, List<URI> backends, int cpu, String mode, String deflate, String name,
-                              String stem) throws IOException, InterruptedException {
+    static Target switchboard(Path dir, List<URI> backends, int cpu, String mode, String deflate, String loopIo,
+                              String name, String stem) throws IOException, InterruptedException {
         List<String> addresses = backends.stream().map(Targets::hostPort).toList();
         String cfg = """
                 listen: 127.0.0.1:0
+                loop-io: %s
                 admin: {listen: 127.0.0.1:0}
                 pools:
                   echo:
@@ -258,7 +260,7 @@ public final class Targets {
                     mode: %s
                 %swebsocket: {heartbeat: off}
                 log: {access: off}
-                """.formatted(String.join(", ", addresses), mode, deflate == null ? "" : "    deflate: " + deflate + "\n");
+                """.formatted(loopIo, String.join(", ", addresses), mode, deflate == null ? "" : "    deflate: " + deflate + "\n");
         return switchboard(dir, cfg, "/ws", cpu, name, stem);
     }
 
