@@ -269,6 +269,14 @@ final class ChannelLoop implements Runnable {
      * the proxy's allocation in a 64 B echo profile).
      */
     private void pass() throws IOException {
+        try {
+            select();
+        } finally {
+            runTasks(); // even after a failed event: its wake-up may have been used up in this pass
+        }
+    }
+
+    private void select() throws IOException {
         if (closing.isEmpty()) {
             selector.select(onReady);
         } else {
@@ -285,7 +293,6 @@ final class ChannelLoop implements Runnable {
                 now.clear();
             }
         }
-        runTasks();
     }
 
     private void runTasks() {

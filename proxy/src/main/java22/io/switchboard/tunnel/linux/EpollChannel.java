@@ -7,4 +7,9 @@ interface EpollChannel {
 
     /** True for a listener: readable means {@code OP_ACCEPT}, not {@code OP_READ}. */
     boolean isListener();
+
+    /** True while a connect started without blocking has not finished: writable means {@code OP_CONNECT}. */
+    default boolean isConnectionPending() {
+        return false;
+    }
 }

@@ -6,10 +6,12 @@ import java.nio.channels.Selector;
 import java.nio.channels.spi.AbstractSelectionKey;
 
 /**
- * A registration with an {@link EpollSelector}. A change of interest goes to the kernel at once
- * ({@code epoll_ctl} is safe from any thread), so no wake-up is needed for it. An empty interest
- * set takes the socket out of the epoll set, as the JDK does: epoll reports hang-ups and errors
- * whatever a registration asks for, and a socket nobody reads would otherwise wake the loop
+ * A registration with an {@link EpollSelector}. As with the JDK's selector, a change of interest
+ * takes effect at the next selection (a thread that changes it while another selects wakes the
+ * selector itself): the selector then makes at most one {@code epoll_ctl} for all the changes
+ * since, so interest that goes back and forth within one pass of the loop costs no call. An empty
+ * interest set takes the socket out of the epoll set, as the JDK does: epoll reports hang-ups and
+ * errors whatever a registration asks for, and a socket nobody reads would otherwise wake the loop
  * without end.
  */
 final class EpollKey extends AbstractSelectionKey {
@@ -19,8 +21,10 @@ final class EpollKey extends AbstractSelectionKey {
     /** Slot in the selector's table (low 32 bits) and the slot's generation (high 32): epoll's data word. */
     final long token;
     private volatile int interest;
-    /** Whether the descriptor is in the epoll set now (interest not empty); guarded by this. */
-    boolean inEpoll;
+    /** The epoll events registered in the kernel now (0: not in the set); the selector's, under its update lock. */
+    int registered;
+    /** Whether this key waits in the selector's update queue; under the selector's update lock. */
+    boolean queued;
     private volatile int ready;
 
     EpollKey(EpollSelector selector, SelectableChannel channel, long token) {
@@ -53,8 +57,8 @@ final class EpollKey extends AbstractSelectionKey {
             throw new IllegalArgumentException("ops " + ops + " not valid for " + channel);
         }
         if (ops != interest) {
-            selector.update(this, ops);
             interest = ops;
+            selector.queue(this);
         }
         return this;
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.IllegalSelectorException;
 import java.nio.channels.SelectionKey;
@@ -37,7 +38,7 @@ final class EpollSelector extends AbstractSelector {
     };
     private static final long EVENT_SIZE = PACKED ? 12 : 16;
     private static final long DATA_AT = PACKED ? 4 : 8;
-    private static final ThreadLocal<MemorySegment> CTL_EVENT = ThreadLocal.withInitial(() -> Arena.global().allocate(16, 8));
+    private static final ThreadLocal<MemorySegment> CTL_EVENT = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16, 8));
     private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
 
     private final int epfd;
@@ -48,6 +49,8 @@ final class EpollSelector extends AbstractSelector {
     private final Set<SelectionKey> keys = new HashSet<>();
     private final Set<SelectionKey> publicKeys = Collections.unmodifiableSet(keys);
     private final Set<SelectionKey> selected = new HashSet<>();
+    /** Keys whose interest changed since the last selection; also the lock for each key's registered events. */
+    private final java.util.ArrayList<EpollKey> updates = new java.util.ArrayList<>();
     private volatile EpollKey[] slots = new EpollKey[64];
     private int[] generations = new int[64];
     private int[] free = new int[64];
@@ -94,28 +97,64 @@ final class EpollSelector extends AbstractSelector {
         slots[slot] = key;
         keys.add(key);
         key.attach(attachment);
-        key.interestOps(ops);
+        key.interestOps(ops); // into the epoll set at the next selection
         return key;
     }
 
-    /** Applies a new interest set; called by {@link EpollKey#interestOps(int)} under the key's lock. */
-    void update(EpollKey key, int ops) {
-        int fd = key.raw.fd().value;
-        int wanted = toEpoll(key.raw, ops);
-        int result;
-        if (wanted == 0) {
-            result = key.inEpoll ? ctl(Linux.EPOLL_CTL_DEL, fd, 0, 0) : 0;
-            key.inEpoll = false;
-        } else {
-            result = ctl(key.inEpoll ? Linux.EPOLL_CTL_MOD : Linux.EPOLL_CTL_ADD, fd, wanted, key.token);
-            key.inEpoll = result == 0;
-        }
-        if (result < 0 && !key.raw.fd().isClosed()) {
-            throw new IllegalStateException("epoll_ctl: " + Errno.describe(Linux.errno()));
+    /** Notes that {@code key}'s interest changed; applied by the next selection. */
+    void queue(EpollKey key) {
+        synchronized (updates) {
+            if (!key.queued) {
+                key.queued = true;
+                updates.add(key);
+            }
         }
     }
 
-    private static int toEpoll(EpollChannel channel, int ops) {
+    /** Brings the kernel's epoll set in line with the interest the queued keys ask for now. */
+    private void applyUpdates() {
+        synchronized (updates) {
+            for (int i = 0; i < updates.size(); i++) {
+                EpollKey key = updates.get(i);
+                key.queued = false;
+                if (key.isValid()) {
+                    apply(key, toEpoll(key.interest()));
+                }
+            }
+            updates.clear();
+        }
+    }
+
+    /**
+     * One epoll_ctl, if {@code wanted} differs from what the kernel has; under the update lock. The
+     * descriptor is held open for the call: a socket closed on another thread has left epoll by
+     * itself, and its number may already be another socket's.
+     */
+    private void apply(EpollKey key, int wanted) {
+        if (wanted == key.registered) {
+            return;
+        }
+        Fd fd = key.raw.fd();
+        int f;
+        try {
+            f = fd.begin();
+        } catch (ClosedChannelException e) {
+            key.registered = 0;
+            return;
+        }
+        try {
+            int result = wanted == 0 ? ctl(Linux.EPOLL_CTL_DEL, f, 0, 0)
+                    : ctl(key.registered == 0 ? Linux.EPOLL_CTL_ADD : Linux.EPOLL_CTL_MOD, f, wanted, key.token);
+            if (result < 0 && !fd.isClosed()) {
+                throw new IllegalStateException("epoll_ctl for " + key.channel() + ": " + Errno.describe(Linux.errno()));
+            }
+            key.registered = result < 0 ? 0 : wanted;
+        } finally {
+            fd.end();
+        }
+    }
+
+    private static int toEpoll(int ops) {
         int events = 0;
         if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
             events |= Linux.EPOLLIN;
@@ -178,6 +217,7 @@ final class EpollSelector extends AbstractSelector {
             throw new ClosedSelectorException();
         }
         forgetCancelled();
+        applyUpdates();
         int n;
         try {
             begin(); // an interrupt of the selecting thread wakes it, as with the JDK's selector
@@ -237,7 +277,8 @@ final class EpollSelector extends AbstractSelector {
             ops |= key.raw.isListener() ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ;
         }
         if ((events & Linux.EPOLLOUT) != 0) {
-            ops |= SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
+            // as the JDK: writable means OP_CONNECT while a connect is pending, OP_WRITE after
+            ops |= key.raw.isConnectionPending() ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE;
         }
         return ops & interest;
     }
@@ -252,11 +293,12 @@ final class EpollSelector extends AbstractSelector {
             synchronized (this) {
                 for (SelectionKey k : cancelled) {
                     EpollKey key = (EpollKey) k;
-                    synchronized (key) {
-                        if (key.inEpoll && !key.raw.fd().isClosed()) {
-                            ctl(Linux.EPOLL_CTL_DEL, key.raw.fd().value, 0, 0);
+                    synchronized (updates) {
+                        try {
+                            apply(key, 0); // a socket still open leaves epoll; a closed one already has
+                        } catch (RuntimeException e) {
+                            key.registered = 0; // the kernel refused the delete: nothing more to undo
                         }
-                        key.inEpoll = false;
                     }
                     int slot = (int) key.token;
                     if (slots[slot] == key) {
@@ -300,12 +342,16 @@ final class EpollSelector extends AbstractSelector {
     @Override
     protected void implCloseSelector() {
         wakeup();
+        SelectionKey[] all;
         synchronized (this) {
-            for (SelectionKey k : keys.toArray(new SelectionKey[0])) {
-                k.cancel();
-            }
+            all = keys.toArray(new SelectionKey[0]);
+        }
+        for (SelectionKey k : all) {
+            k.cancel(); // outside this selector's lock: cancel takes the cancelled-key set's, which forgetCancelled takes first
         }
         forgetCancelled();
+        // the descriptors are closed at once: the proxy closes a selector only when no thread selects
+        // on it (EpollProvider.create's check); a loop's selector lives as long as the process
         Linux.close(wakeFd);
         Linux.close(epfd);
     }

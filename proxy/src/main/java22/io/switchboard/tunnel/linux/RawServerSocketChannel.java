@@ -69,6 +69,9 @@ final class RawServerSocketChannel extends ServerSocketChannel implements EpollC
         }
         Fd f = new Fd(n);
         try {
+            if (v6) {
+                SocketOptions.dualStack(n);
+            }
             for (Map.Entry<SocketOption<?>, Object> e : early.entrySet()) {
                 set(n, e.getKey(), e.getValue());
             }
@@ -86,6 +89,9 @@ final class RawServerSocketChannel extends ServerSocketChannel implements EpollC
         }
         ipv6 = v6;
         fd = f;
+        if (!isOpen()) {
+            f.close(); // closed while binding: implCloseSelectableChannel saw no descriptor yet
+        }
         return this;
     }
 
@@ -111,7 +117,7 @@ final class RawServerSocketChannel extends ServerSocketChannel implements EpollC
             int n = Linux.accept4(f, scratch, SockAddr.length(scratch), Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC);
             if (n < 0) {
                 int errno = Linux.errno();
-                if (errno == Linux.EAGAIN || errno == Linux.EINTR || errno == 103) { // ECONNABORTED
+                if (errno == Linux.EAGAIN || errno == Linux.EINTR || isRetryable(errno)) {
                     return null;
                 }
                 throw Linux.error("accept", errno);
@@ -120,6 +126,18 @@ final class RawServerSocketChannel extends ServerSocketChannel implements EpollC
         } finally {
             listener.end();
         }
+    }
+
+    /**
+     * ECONNABORTED, and the network errors accept(2) says to treat as "try again" on Linux
+     * (ENETDOWN, EPROTO, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH, EOPNOTSUPP, ENETUNREACH):
+     * the connection that failed is gone and the listener stays ready for the next.
+     */
+    private static boolean isRetryable(int errno) {
+        return switch (errno) {
+            case 103, 100, 71, 92, 112, 64, 113, 95, 101 -> true;
+            default -> false;
+        };
     }
 
     @Override

@@ -30,7 +30,7 @@ import java.util.Set;
 final class RawSocketChannel extends SocketChannel implements EpollChannel {
     /** One native block per thread for gathering writes: heap buffers cannot be named in an iovec. */
     private static final int GATHER = 64 * 1024;
-    private static final ThreadLocal<MemorySegment> GATHER_BUFFER = ThreadLocal.withInitial(() -> Arena.global().allocate(GATHER, 8));
+    private static final ThreadLocal<MemorySegment> GATHER_BUFFER = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(GATHER, 8));
 
     private final Fd fd;
     private final boolean ipv6;
@@ -47,6 +47,14 @@ final class RawSocketChannel extends SocketChannel implements EpollChannel {
         }
         this.fd = new Fd(n);
         this.ipv6 = ipv6;
+        if (ipv6) {
+            try {
+                SocketOptions.dualStack(n);
+            } catch (IOException e) {
+                fd.close();
+                throw e;
+            }
+        }
         nonBlocking();
     }
 
@@ -81,6 +89,9 @@ final class RawSocketChannel extends SocketChannel implements EpollChannel {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read-only buffer");
+        }
         int room = dst.remaining();
         if (room == 0) {
             return 0;
@@ -267,7 +278,10 @@ final class RawSocketChannel extends SocketChannel implements EpollChannel {
     }
 
     @Override
-    public SocketAddress getRemoteAddress() {
+    public SocketAddress getRemoteAddress() throws IOException {
+        if (fd.isClosed()) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
         return connected ? remote : null;
     }
 

@@ -20,7 +20,7 @@ final class SockAddr {
     /** Large enough for sockaddr_in6 (28 bytes) and the socklen_t after it. */
     private static final long SIZE = 64;
     private static final long LENGTH_AT = 32;
-    private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> Arena.global().allocate(SIZE, 8));
+    private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SIZE, 8));
     private static final ValueLayout.OfShort NET_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private SockAddr() {
@@ -50,6 +50,9 @@ final class SockAddr {
         }
         scratch.fill((byte) 0);
         byte[] ip = address.getAddress().getAddress();
+        if (!ipv6 && ip.length != 4) {
+            throw new java.nio.channels.UnsupportedAddressTypeException(); // an IPv6 address for an IPv4 socket
+        }
         if (!ipv6) {
             scratch.set(ValueLayout.JAVA_SHORT, 0, (short) Linux.AF_INET);
             scratch.set(NET_SHORT, 2, (short) address.getPort());

@@ -30,7 +30,7 @@ final class SocketOptions {
             ExtendedSocketOptions.TCP_KEEPIDLE, new Native(Linux.IPPROTO_TCP, 4),
             ExtendedSocketOptions.TCP_KEEPINTERVAL, new Native(Linux.IPPROTO_TCP, 5),
             ExtendedSocketOptions.TCP_KEEPCOUNT, new Native(Linux.IPPROTO_TCP, 6));
-    private static final ThreadLocal<MemorySegment> VALUE = ThreadLocal.withInitial(() -> Arena.global().allocate(8, 8));
+    private static final ThreadLocal<MemorySegment> VALUE = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8, 8));
 
     private SocketOptions() {
     }
@@ -56,6 +56,18 @@ final class SocketOptions {
             return get(f, option);
         } finally {
             fd.end();
+        }
+    }
+
+    /**
+     * Clears IPV6_V6ONLY on a new IPv6 socket, as the JDK does, so an IPv4 peer (as a v4-mapped
+     * address) works whatever the host's {@code net.ipv6.bindv6only} says.
+     */
+    static void dualStack(int fd) throws IOException {
+        MemorySegment cell = VALUE.get();
+        cell.set(ValueLayout.JAVA_INT, 0, 0);
+        if (Linux.setsockopt(fd, Linux.IPPROTO_IPV6, 26, cell, 4) < 0) { // IPV6_V6ONLY
+            throw Linux.error("setsockopt IPV6_V6ONLY", Linux.errno());
         }
     }
 
