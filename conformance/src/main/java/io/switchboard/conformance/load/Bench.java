@@ -80,6 +80,7 @@ public final class Bench {
         this.idle = Integer.parseInt(opt.getOrDefault("idle", "8000"));
         this.level = Integer.parseInt(opt.getOrDefault("deflate-level", "1"));
         this.minSize = Integer.parseInt(opt.getOrDefault("min-size", "256"));
+        CpuQuota.set(Integer.parseInt(opt.getOrDefault("proxy-quota", "0")));
         for (int size : sizes) {
             messages.put(size, FlowLoad.Messages.of(payload, size, level, minSize));
         }
@@ -174,6 +175,10 @@ public final class Bench {
         }
         Report report = new Report(results, idleResults, columns.stream().map(Column::name).toList(), sizes, latency);
         System.out.println(report.table(connections, inflight, workers, idle, duration, runs));
+        if (CpuQuota.percent() > 0) {
+            System.out.printf(Locale.ROOT, "Each proxy ran in a cpu cgroup of its own limited to %d %% of CPU 0"
+                    + " (--proxy-quota), so that the proxy, not the generator, sets the rates.%n", CpuQuota.percent());
+        }
         System.out.println(report.payloadNote(payload, messages.get(sizes.get(0)).bodies().length, level, minSize));
         System.out.println(report.targets());
         System.out.println(report.details());
@@ -347,6 +352,7 @@ public final class Bench {
         for (Targets.Target t : started) {
             t.close();
         }
+        CpuQuota.removeAll();
     }
 
     static void log(String line) {

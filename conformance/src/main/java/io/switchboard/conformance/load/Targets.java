@@ -361,6 +361,9 @@ public final class Targets {
     private static Process start(List<String> cmd, int cpu, Path output) throws IOException {
         List<String> pinned = cpu < 0 ? new ArrayList<>() : new ArrayList<>(List.of("taskset", "-c", String.valueOf(cpu)));
         pinned.addAll(cmd);
+        if (cpu == 0) { // the proxies' core: under bench --proxy-quota, each proxy in a cgroup of its own
+            pinned = CpuQuota.wrap(output.getFileName().toString().replaceFirst("\\.out$", ""), pinned);
+        }
         return new ProcessBuilder(pinned).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 
