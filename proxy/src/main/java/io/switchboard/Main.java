@@ -128,7 +128,7 @@ public final class Main {
             out.print(demo.instructions(proxy.port(), proxy.adminPort()));
         }
         if (proxy.loopIo() != null) {
-            out.println("switchboard event loop: " + proxy.loopIo()); // which sockets loop-io got on this JVM
+            out.println("switchboard event loop: " + proxy.loopIo().yamlName()); // which sockets loop-io got on this JVM
         }
         out.println("switchboard admin on http://" + config.admin().listen().host() + ":" + proxy.adminPort());
         out.println(READY + (config.tls().isPresent() ? "https://" : "http://") + config.listen().host() + ":" + proxy.port());

@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,20 +33,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * travel in the same TCP segment as a handshake.
  */
 @Timeout(120)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EchoTest {
-    private PythonWsBackend backend;
-    private StubBackend greeter;
-    private StubBackend recorder;
-    private ProxyProcess proxy;
-
-    /** The {@code loop-io} the proxy runs with; {@link EchoNioTest} runs every case again on NIO. */
-    String loopIo() {
-        return "native";
-    }
+    private static PythonWsBackend backend;
+    private static StubBackend greeter;
+    private static StubBackend recorder;
+    private static ProxyProcess proxy;
 
     @BeforeAll
-    void start() {
+    static void start() {
+        startWith("native");
+    }
+
+    /** Starts the backends and a proxy on {@code loopIo} ({@link EchoNioTest}: every case again on NIO). */
+    static void startWith(String loopIo) {
         backend = PythonWsBackend.start("echo-1");
         greeter = StubBackend.greeter("hello-early");
         recorder = StubBackend.recorder();
@@ -71,11 +69,11 @@ class EchoTest {
                   - path: /record
                     pool: record
                     mode: tunnel
-                """.formatted(loopIo(), backend.address(), greeter.address(), recorder.address()));
+                """.formatted(loopIo, backend.address(), greeter.address(), recorder.address()));
     }
 
     @AfterAll
-    void stop() {
+    static void stop() {
         if (proxy != null) {
             proxy.close();
         }

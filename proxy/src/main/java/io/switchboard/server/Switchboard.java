@@ -14,6 +14,7 @@ import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.http1.Http1ConnectionSelectorConfig;
 import io.switchboard.admin.AdminServer;
 import io.switchboard.config.Accept;
+import io.switchboard.config.LoopIo;
 import io.switchboard.config.ProxyConfig;
 import io.switchboard.drain.Gate;
 import io.switchboard.drain.Pacer;
@@ -170,11 +171,11 @@ public final class Switchboard implements AutoCloseable {
     }
 
     /**
-     * The sockets the proxy's own listener runs on: {@code native} or {@code nio} (what
-     * {@code loop-io} got on this JVM), or null when Helidon accepts ({@code accept: helidon}).
+     * The sockets the proxy's own listener runs on (what {@code loop-io} got on this JVM), or null
+     * when Helidon accepts ({@code accept: helidon}).
      */
-    public String loopIo() {
-        return acceptor == null ? null : acceptor.isNative() ? "native" : "nio";
+    public LoopIo loopIo() {
+        return acceptor == null ? null : acceptor.isNative() ? LoopIo.NATIVE : LoopIo.NIO;
     }
 
     /** The bound port of the main listener (useful when the config asked for port 0). */

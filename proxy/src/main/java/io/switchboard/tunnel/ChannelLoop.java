@@ -143,17 +143,17 @@ final class ChannelLoop implements Runnable {
      * where {@link NativeSockets} can run, an NIO one otherwise.
      */
     static ChannelLoop next(LoopIo io) {
-        if (io == LoopIo.NATIVE) {
-            synchronized (NIO) {
-                if (nativeGroup == null && NativeSockets.provider() != null) {
-                    nativeGroup = new Group(NativeSockets.provider(), "switchboard-native-loop-");
-                }
-            }
-            if (nativeGroup != null) {
-                return nativeGroup.next();
-            }
+        Group group = io == LoopIo.NATIVE ? nativeGroup() : null;
+        return (group != null ? group : NIO).next();
+    }
+
+    /** The native loops, made on first use; null where {@link NativeSockets} cannot run. */
+    private static synchronized Group nativeGroup() {
+        SelectorProvider provider = nativeGroup == null ? NativeSockets.provider() : null;
+        if (provider != null) {
+            nativeGroup = new Group(provider, "switchboard-native-loop-");
         }
-        return NIO.next();
+        return nativeGroup;
     }
 
     /** The next loop of this one's kind: the one a socket made by this loop may move to. */
@@ -227,12 +227,12 @@ final class ChannelLoop implements Runnable {
      * socket that a selector still holds, so it would instead ask for its linger setting and shut
      * its output down, then close it at that select, two system calls per socket more. Until then
      * the socket is open but read by no one and written by no one (its writer knows it closed).
-     * From another thread the socket is closed at once.
+     * From another thread, or on a native loop (a native socket leaves epoll by itself as it
+     * closes), the socket is closed at once.
      */
     void close(SocketChannel channel) {
         SelectionKey k = channel.keyFor(selector);
         if (k == null || !inLoop() || isNative()) {
-            // a native socket leaves epoll by itself as it closes: nothing to wait for
             UpstreamDialer.closeQuietly(channel);
             return;
         }

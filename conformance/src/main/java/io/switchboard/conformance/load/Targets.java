@@ -181,7 +181,7 @@ public final class Targets {
         }
         Path file = dir.resolve("haproxy.cfg");
         Files.writeString(file, cfg);
-        Process p = start(List.of("haproxy", "-db", "-f", file.toString()), cpu, dir.resolve("haproxy.out"));
+        Process p = startProxy("haproxy", List.of("haproxy", "-db", "-f", file.toString()), cpu, dir.resolve("haproxy.out"));
         awaitPort(p, port);
         return new Target("HAProxy", List.of(URI.create("ws://127.0.0.1:" + port + "/ws")), p.toHandle(), false);
     }
@@ -227,7 +227,7 @@ public final class Targets {
                 """.formatted(prefix, servers, port);
         Path file = prefix.resolve("nginx.conf");
         Files.writeString(file, cfg);
-        Process p = start(List.of("nginx", "-p", prefix.toString(), "-e", prefix.resolve("error.log").toString(),
+        Process p = startProxy("nginx", List.of("nginx", "-p", prefix.toString(), "-e", prefix.resolve("error.log").toString(),
                 "-c", file.toString()), cpu, dir.resolve("nginx.out"));
         awaitPort(p, port);
         return new Target("nginx", List.of(URI.create("ws://127.0.0.1:" + port + "/ws")), p.toHandle(), false);
@@ -281,7 +281,7 @@ public final class Targets {
         Files.writeString(file, cfg);
         List<String> cmd = javaCommand(PROXY_JVM, "io.switchboard.Main", "run", file.toString());
         // stdout (the access log, a line per WebSocket) goes to a file: a pump thread would run on the generator's core
-        Process p = start(cmd, cpu, dir.resolve(stem + ".out"));
+        Process p = startProxy(stem, cmd, cpu, dir.resolve(stem + ".out"));
         String ready = awaitLine(p, dir.resolve(stem + ".out"), "switchboard listening on http://");
         return new Target(name, List.of(URI.create("ws://" + ready.trim() + path)), p.toHandle(), true);
     }
@@ -359,12 +359,22 @@ public final class Targets {
     }
 
     private static Process start(List<String> cmd, int cpu, Path output) throws IOException {
+        return launch(pinned(cmd, cpu), output);
+    }
+
+    /** A proxy: as {@link #start}, in a cpu cgroup named {@code name} under {@code bench --proxy-quota}. */
+    private static Process startProxy(String name, List<String> cmd, int cpu, Path output) throws IOException {
+        return launch(CpuQuota.wrap(name, pinned(cmd, cpu)), output);
+    }
+
+    private static List<String> pinned(List<String> cmd, int cpu) {
         List<String> pinned = cpu < 0 ? new ArrayList<>() : new ArrayList<>(List.of("taskset", "-c", String.valueOf(cpu)));
         pinned.addAll(cmd);
-        if (cpu == 0) { // the proxies' core: under bench --proxy-quota, each proxy in a cgroup of its own
-            pinned = CpuQuota.wrap(output.getFileName().toString().replaceFirst("\\.out$", ""), pinned);
-        }
-        return new ProcessBuilder(pinned).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        return pinned;
+    }
+
+    private static Process launch(List<String> cmd, Path output) throws IOException {
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 
     /** Polls {@code output} for a line starting with {@code prefix}; returns the rest of it. */

@@ -32,11 +32,7 @@ final class RawServerSocketChannel extends ServerSocketChannel implements EpollC
 
     RawServerSocketChannel(SelectorProvider provider) {
         super(provider);
-        try {
-            configureBlocking(false); // the socket will be made with SOCK_NONBLOCK: isBlocking() says so
-        } catch (IOException e) {
-            throw new IllegalStateException(e); // not reached: implConfigureBlocking(false) makes no call
-        }
+        EpollChannel.markNonBlocking(this); // the socket will be made with SOCK_NONBLOCK
     }
 
     @Override

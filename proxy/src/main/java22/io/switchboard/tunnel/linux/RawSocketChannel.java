@@ -55,7 +55,7 @@ final class RawSocketChannel extends SocketChannel implements EpollChannel {
                 throw e;
             }
         }
-        nonBlocking();
+        EpollChannel.markNonBlocking(this);
     }
 
     /** An accepted socket: connected to {@code remote}. */
@@ -65,17 +65,9 @@ final class RawSocketChannel extends SocketChannel implements EpollChannel {
         this.ipv6 = ipv6;
         this.remote = remote;
         this.connected = true;
-        nonBlocking();
+        EpollChannel.markNonBlocking(this);
     }
 
-    /** Makes {@link #isBlocking()} tell the truth: the socket was made with SOCK_NONBLOCK. */
-    private void nonBlocking() {
-        try {
-            configureBlocking(false); // implConfigureBlocking(false) makes no call
-        } catch (IOException e) {
-            throw new IllegalStateException(e); // not reached: nothing can fail here
-        }
-    }
 
     @Override
     public Fd fd() {
